@@ -1,0 +1,120 @@
+// Start a long-running child process (Prism, a server under test), wait until it says it is ready, and
+// stop it with everything it spawned: the child leads its own process group, and stop() signals the group.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+
+export interface ManagedProcess {
+  /** The child's pid, which is also its process-group id. */
+  readonly pid: number;
+  /** The most recent output lines (stdout and stderr), for error messages. */
+  recentOutput(): string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM to the whole group, then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Ready once a line of output matches this. */
+  ready: RegExp;
+  /** Give up (and stop the process) if it is not ready within this time. */
+  timeoutMs?: number;
+}
+
+const ansiEscapes = /\u001b\[[0-9;]*m/g;
+const keptLines = 40;
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === "string") throw new Error("Could not get a free port.");
+  return address.port;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true, // its own process group, so stop() reaches its children too
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let onLine: (line: string) => void = () => {};
+  // Output is read for as long as the process lives: a full pipe would block the child.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop() ?? "";
+      for (const raw of parts) {
+        const line = raw.replace(ansiEscapes, "");
+        lines.push(line);
+        if (lines.length > keptLines) lines.shift();
+        onLine(line);
+      }
+    });
+  }
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+  // If this process ends without calling stop(), take the child down with it.
+  const killOnExit = () => signalGroup(child, "SIGKILL");
+  process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
+
+  const managed: ManagedProcess = {
+    pid: child.pid!,
+    recentOutput: () => lines.join("\n"),
+    exited,
+    async stop(graceMs = 5000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signalGroup(child, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+      signalGroup(child, "SIGKILL"); // anything of the group that outlived its leader
+    },
+  };
+
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    onLine = (line) => {
+      if (options.ready.test(line)) {
+        clearTimeout(timer);
+        onLine = () => {};
+        resolve();
+      }
+    };
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before it was ready`));
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    await managed.stop();
+    const what = [options.command, ...options.args].join(" ");
+    throw new Error(`${what}: ${(error as Error).message}\n${managed.recentOutput()}`);
+  }
+  return managed;
+}

@@ -1,0 +1,52 @@
+// A Prism contract mock of the bundled spec.
+//   npm run mock                 serves it on http://127.0.0.1:4010 (PORT overrides) until Ctrl-C
+//   import { startMock } from "khoros-crm-kit/mock"   starts one from a test setup (free port by default)
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { freePort, type ManagedProcess, startProcess } from "./managed-process.js";
+import { packageBin } from "./package-bin.js";
+
+/** The bundled spec that ships with the package (generated/openapi.yaml). */
+export const bundledSpec = createRequire(import.meta.url).resolve("khoros-crm-kit/openapi.yaml");
+
+export interface MockOptions {
+  /** Port to listen on; a free one when absent. */
+  port?: number;
+  /** Interface to listen on; loopback by default. */
+  host?: string;
+  /** OpenAPI file to serve; the kit's bundled spec by default. */
+  spec?: string;
+}
+
+export interface RunningMock {
+  /** Base URL to give the client, e.g. `http://127.0.0.1:4010`. */
+  url: string;
+  port: number;
+  /** Stops Prism and every process it started. */
+  stop(): Promise<void>;
+  /** Prism's last lines of output, useful when a test fails. */
+  recentOutput(): string;
+}
+
+/** Starts Prism serving the spec's examples and resolves once it is listening. */
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? (await freePort());
+  const spec = options.spec ?? bundledSpec;
+  if (!existsSync(spec)) throw new Error(`No spec at ${spec}: run npm run generate first.`);
+  const prism: ManagedProcess = await startProcess({
+    command: process.execPath,
+    args: [packageBin("@stoplight/prism-cli", "prism"), "mock", spec, "--host", host, "--port", String(port)],
+    ready: /Prism is listening on/,
+  });
+  return { url: `http://${host}:${port}`, port, stop: () => prism.stop(), recentOutput: prism.recentOutput };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const mock = await startMock({ port: Number(process.env.PORT ?? 4010) });
+  console.log(`Prism mock of createCustomer listening on ${mock.url} (POST ${mock.url}/customers); Ctrl-C stops it.`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void mock.stop().then(() => process.exit(0)));
+  }
+}

@@ -1,0 +1,52 @@
+// Compile-time behaviour of the generated client (checked by `vitest --typecheck`).
+import { describe, expectTypeOf, it } from "vitest";
+import { createClient } from "../generated/client.js";
+import type { components } from "../generated/types.js";
+
+const client = createClient({ baseUrl: "http://127.0.0.1:4010", apiKey: "k" });
+
+describe("createCustomer types", () => {
+  it("rejects a body property the spec does not have", () => {
+    // @ts-expect-error favouriteColour is not a property of CreateCustomerRequest
+    void client.createCustomer({ favouriteColour: "teal" });
+    // @ts-expect-error custom fields are strings
+    void client.createCustomer({ customSearchableCustomerFieldOne: 42 });
+  });
+
+  it("rejects a header value that is not a string, and an unknown header", () => {
+    // @ts-expect-error header values are strings
+    void client.createCustomer({}, { headers: { "X-Khoros-Company-Id": 7 } });
+    // @ts-expect-error only the spec's three headers are accepted
+    void client.createCustomer({}, { headers: { "X-Other": "x" } });
+  });
+
+  it("requires an API key and a base URL", () => {
+    // @ts-expect-error apiKey is required
+    createClient({ baseUrl: "http://127.0.0.1:4010" });
+    // @ts-expect-error baseUrl is required
+    createClient({ apiKey: "k" });
+  });
+
+  it("accepts only the media types the spec answers with", () => {
+    // @ts-expect-error the spec answers application/json or text/plain only
+    void client.createCustomer({}, { accept: "image/png" });
+  });
+
+  it("narrows the result by status", async () => {
+    const result = await client.createCustomer({ customSearchableCustomerFieldOne: "a" });
+    // @ts-expect-error url exists on the 201 body only
+    void result.data.url;
+    if (result.status === 201) {
+      expectTypeOf(result.data).toEqualTypeOf<components["schemas"]["Customer"]>();
+      expectTypeOf(result.data.url).toEqualTypeOf<string>();
+    }
+    if (result.status === 422) expectTypeOf(result.data.fields).toEqualTypeOf<components["schemas"]["FieldError"][]>();
+    if (result.status === 400) expectTypeOf(result.data.fields).toEqualTypeOf<components["schemas"]["FieldError"] | undefined>();
+    expectTypeOf(result.status).toEqualTypeOf<201 | 400 | 401 | 406 | 413 | 422 | 500>();
+  });
+
+  it("types every body as a string when text/plain is asked for", async () => {
+    const result = await client.createCustomer({}, { accept: "text/plain" });
+    expectTypeOf(result.data).toEqualTypeOf<string>();
+  });
+});

@@ -1,0 +1,17 @@
+// A consumer imports the kit by its package name: the exports in package.json resolve to the built files.
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../scripts/generate.js";
+
+describe("package exports", () => {
+  it("resolve the client, the types, the mock helper and the bundled spec (after npm run build)", () => {
+    const script = `
+      const client = await import("khoros-crm-kit/client");
+      const mock = await import("khoros-crm-kit/mock");
+      await import("khoros-crm-kit/types");
+      console.log(JSON.stringify({ createClient: typeof client.createClient, startMock: typeof mock.startMock,
+        spec: import.meta.resolve("khoros-crm-kit/openapi.yaml") === "file://" + mock.bundledSpec }));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: projectRoot, encoding: "utf8" });
+    expect(JSON.parse(output)).toEqual({ createClient: "function", startMock: "function", spec: true });
+  });
+});
