@@ -2,6 +2,8 @@
 //   openapi.yaml  the spec bundled into one file (what Prism serves and the tests read)
 //   types.ts      TypeScript types (openapi-typescript)
 //   client.ts     a typed client, one method per operation (on src/client-runtime.ts and openapi-fetch)
+//   validators.ts request and response validators (Ajv standalone code)
+//   server.ts     the handler contract and route table (on src/server-runtime.ts)
 // Usage: tsx scripts/generate.ts [outDir]   (default generated/)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +12,10 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
+import { clientSource } from "./codegen/client.js";
+import { apiKeyHeader, listOperations, type OpenApi } from "./codegen/openapi.js";
+import { serverSource } from "./codegen/server.js";
+import { validatorsSource } from "./codegen/validators.js";
 import { packageBin } from "./package-bin.js";
 
 export const projectRoot = resolve(fileURLToPath(import.meta.url), "../..");
@@ -32,118 +38,18 @@ function bundle(spec: string): string {
   }
 }
 
-type OpenApi = {
-  paths: Record<string, Record<string, Operation>>;
-  components?: { securitySchemes?: Record<string, { type: string; in?: string; name?: string }> };
-  security?: Record<string, string[]>[];
-};
-type Operation = {
-  operationId?: string;
-  summary?: string;
-  description?: string;
-  requestBody?: { content?: Record<string, unknown> };
-  parameters?: { in: string; required?: boolean }[];
-  responses?: Record<string, unknown>;
-};
-
-const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/** The header that carries the API key, from the security scheme the spec applies to every operation. */
-function apiKeyHeader(api: OpenApi): string {
-  const schemeName = Object.keys(api.security?.[0] ?? {})[0];
-  const scheme = schemeName ? api.components?.securitySchemes?.[schemeName] : undefined;
-  if (scheme?.type !== "apiKey" || scheme.in !== "header" || !scheme.name) {
-    throw new Error("The spec's global security must be an apiKey scheme in a header.");
-  }
-  return scheme.name;
-}
-
-const comment = (lines: string[], indent: string) =>
-  [`${indent}/**`, ...lines.map((line) => `${indent} * ${line.replaceAll("*/", "*\\/")}`.trimEnd()), `${indent} */`];
-
-const typeName = (operationId: string) => operationId[0]!.toUpperCase() + operationId.slice(1);
-
-interface ClientOperation {
-  path: string;
-  method: string;
-  op: Operation;
-}
-
-function clientMethod({ path, method, op }: ClientOperation): string[] {
-  const name = op.operationId!;
-  const type = typeName(name);
-  const verb = method.toUpperCase();
-  const statuses = Object.keys(op.responses ?? {}).filter((status) => /^\d{3}$/.test(status));
-  const hasBody = op.requestBody?.content?.["application/json"] !== undefined;
-  const optionsRequired = (op.parameters ?? []).some((p) => p.in === "path");
-  const docs = [`${op.summary ?? name} (\`${verb} ${path}\`).`];
-  if (op.description) docs.push("", ...op.description.trimEnd().split("\n"));
-  return [
-    ...comment(docs, "    "),
-    `    ${name}<Accept extends ResponseMediaType<${type}> = "application/json">(`,
-    ...(hasBody ? [`      body: RequestBody<${type}>,`] : []),
-    `      options${optionsRequired ? "" : "?"}: CallOptions<${type}, Accept>,`,
-    `    ): Promise<${type}Result<Accept>> {`,
-    `      const operation = { method: "${verb}", path: ${JSON.stringify(path)}, statuses: [${statuses.join(", ")}] } as const;`,
-    `      return call(operation, ${hasBody ? "{ ...options, body }" : "options"}) as Promise<${type}Result<Accept>>;`,
-    "    },",
-  ];
-}
-
-function operationTypes({ op }: ClientOperation): string[] {
-  const type = typeName(op.operationId!);
-  return [
-    `type ${type} = operations[${JSON.stringify(op.operationId)}];`,
-    `/** What \`${op.operationId}\` resolves to, discriminated by \`status\`. */`,
-    `export type ${type}Result<Accept extends ResponseMediaType<${type}> = "application/json"> = Result<${type}, Accept>;`,
-    "",
-  ];
-}
-
-function clientSource(api: OpenApi): string {
-  const operations = Object.entries(api.paths).flatMap(([path, item]) =>
-    httpMethods.filter((method) => item[method]).map((method) => ({ path, method, op: item[method]! })),
-  );
-  for (const { path, method, op } of operations) {
-    if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId.`);
-  }
-  return [
-    `// ${doNotEdit}`,
-    'import type { operations } from "./types.js";',
-    "import {",
-    "  type CallOptions,",
-    "  type ClientOptions,",
-    "  createCaller,",
-    "  type RequestBody,",
-    "  type ResponseMediaType,",
-    "  type Result,",
-    '} from "../src/client-runtime.js";',
-    "",
-    'export { type ClientOptions, UnexpectedResponseError } from "../src/client-runtime.js";',
-    "",
-    ...operations.flatMap(operationTypes),
-    "/** A typed client with one method per operation of the spec. */",
-    "export function createClient(options: ClientOptions) {",
-    `  const call = createCaller(options, ${JSON.stringify(apiKeyHeader(api))});`,
-    "  return {",
-    ...operations.flatMap(clientMethod),
-    "  };",
-    "}",
-    "",
-    "export type Client = ReturnType<typeof createClient>;",
-    "",
-  ].join("\n");
-}
-
 /** Writes every generated file into outDir; returns their names. */
 export async function generate(outDir: string, spec = specPath): Promise<string[]> {
   const bundled = bundle(spec);
   const api = parse(bundled) as OpenApi;
-  const types = astToString(await openapiTS(bundled));
+  const operations = listOperations(api);
+  const keyHeader = apiKeyHeader(api);
   const files: Record<string, string> = {
     "openapi.yaml": `# ${doNotEdit}\n${bundled}`,
-    "types.ts": `// ${doNotEdit}\n${types}`,
-    "client.ts": clientSource(api),
+    "types.ts": `// ${doNotEdit}\n${astToString(await openapiTS(bundled))}`,
+    "client.ts": `// ${doNotEdit}\n${clientSource(operations, keyHeader)}`,
+    "validators.ts": `// ${doNotEdit}\n${validatorsSource(api, operations)}`,
+    "server.ts": `// ${doNotEdit}\n${serverSource(api, operations, keyHeader)}`,
   };
   mkdirSync(outDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), content);

@@ -1,6 +1,7 @@
-// A Prism contract mock of the bundled spec.
-//   npm run mock                 serves it on http://127.0.0.1:4010 (PORT overrides) until Ctrl-C
-//   import { startMock } from "khoros-crm-kit/mock"   starts one from a test setup (free port by default)
+// Prism, for contract tests of either side.
+//   npm run mock          serves a mock of the bundled spec on http://127.0.0.1:4010 (PORT overrides) until Ctrl-C
+//   startMock()           a mock from a consumer's test setup (free port by default)
+//   startProxy()          a validating proxy in front of a real server, for provider contract tests
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -19,7 +20,7 @@ export interface MockOptions {
   spec?: string;
 }
 
-export interface RunningMock {
+export interface RunningPrism {
   /** Base URL to give the client, e.g. `http://127.0.0.1:4010`. */
   url: string;
   port: number;
@@ -29,18 +30,38 @@ export interface RunningMock {
   recentOutput(): string;
 }
 
-/** Starts Prism serving the spec's examples and resolves once it is listening. */
-export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+async function startPrism(command: "mock" | "proxy", extraArgs: string[], options: MockOptions): Promise<RunningPrism> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? (await freePort());
   const spec = options.spec ?? bundledSpec;
   if (!existsSync(spec)) throw new Error(`No spec at ${spec}: run npm run generate first.`);
   const prism: ManagedProcess = await startProcess({
     command: process.execPath,
-    args: [packageBin("@stoplight/prism-cli", "prism"), "mock", spec, "--host", host, "--port", String(port)],
+    args: [packageBin("@stoplight/prism-cli", "prism"), command, spec, ...extraArgs, "--host", host, "--port", String(port)],
     ready: /Prism is listening on/,
   });
   return { url: `http://${host}:${port}`, port, stop: () => prism.stop(), recentOutput: prism.recentOutput };
+}
+
+/** Starts Prism serving the spec's examples and resolves once it is listening. */
+export function startMock(options: MockOptions = {}): Promise<RunningPrism> {
+  return startPrism("mock", [], options);
+}
+
+export interface ProxyOptions extends MockOptions {
+  /** Base URL of the server under test. */
+  upstream: string;
+  /**
+   * true: a request or response that breaks the spec is answered with Prism's error instead (invalid
+   * requests never reach the server). false: everything is forwarded and each violation is reported in
+   * the answer's `sl-violations` header.
+   */
+  errors: boolean;
+}
+
+/** Starts Prism as a validating proxy in front of `upstream`, for provider contract tests. */
+export function startProxy(options: ProxyOptions): Promise<RunningPrism> {
+  return startPrism("proxy", [options.upstream, ...(options.errors ? ["--errors"] : [])], options);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -2,6 +2,9 @@
 // `operations` into call signatures and results, and one function that performs a call through
 // openapi-fetch. Everything specific to an operation is generated from the spec.
 import createFetchClient from "openapi-fetch";
+import type { BodyOf, ParamsOf, ResponseMediaType, StatusOf } from "./operation-types.js";
+
+export type { RequestBody, ResponseMediaType } from "./operation-types.js";
 
 export interface ClientOptions {
   /** Base URL of the CRM server, e.g. `http://127.0.0.1:4010`. */
@@ -11,24 +14,6 @@ export interface ClientOptions {
   /** A `fetch` to use instead of the global one (tests, instrumentation, proxies). */
   fetch?: typeof fetch;
 }
-
-type ResponsesOf<Op> = Op extends { responses: infer R } ? R : never;
-type ContentOf<Response> = Response extends { content: infer C } ? C : never;
-
-/** The media types an operation can answer with, across all its documented statuses. */
-export type ResponseMediaType<Op> = {
-  [S in keyof ResponsesOf<Op>]: keyof ContentOf<ResponsesOf<Op>[S]>;
-}[keyof ResponsesOf<Op>] &
-  string;
-
-/** The JSON request body of an operation. */
-export type RequestBody<Op> = Op extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
-
-type ParamsOf<Op, In extends "header" | "path" | "query"> = Op extends { parameters: { [K in In]?: infer P } }
-  ? [P] extends [never | undefined]
-    ? never
-    : P
-  : never;
 
 /** Options of one call: the operation's header, path and query parameters, and the media type to ask for. */
 export type CallOptions<Op, Accept extends string> = {
@@ -44,16 +29,8 @@ export type CallOptions<Op, Accept extends string> = {
  * is that status's body in the media type that was asked for.
  */
 export type Result<Op, Accept extends string> = {
-  [S in keyof ResponsesOf<Op> & number]: {
-    status: S;
-    data: ContentOf<ResponsesOf<Op>[S]> extends never
-      ? undefined
-      : Accept extends keyof ContentOf<ResponsesOf<Op>[S]>
-        ? ContentOf<ResponsesOf<Op>[S]>[Accept]
-        : never;
-    response: Response;
-  };
-}[keyof ResponsesOf<Op> & number];
+  [S in StatusOf<Op>]: { status: S; data: BodyOf<Op, S, Accept>; response: Response };
+}[StatusOf<Op>];
 
 /** Thrown when the server answers with a status the spec does not document for the operation. */
 export class UnexpectedResponseError extends Error {

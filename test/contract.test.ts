@@ -1,7 +1,7 @@
 // Consumer contract tests: the generated client against a Prism mock of the bundled spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { type RunningMock, startMock } from "../scripts/mock.js";
+import { type RunningPrism, startMock } from "../scripts/mock.js";
 import { firstExample, loadSpec, responses, schemaValidator } from "./support/spec.js";
 
 const spec = loadSpec();
@@ -11,7 +11,7 @@ const documented = Object.entries(responses(spec)).flatMap(([status, response]) 
 );
 const someFields = { customSearchableCustomerFieldOne: "@jane_doe", customNonSearchableCustomerFieldTwo: "VIP" };
 
-let mock: RunningMock;
+let mock: RunningPrism;
 beforeAll(async () => {
   mock = await startMock();
 }, 60_000);

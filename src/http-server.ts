@@ -1,0 +1,54 @@
+// A node:http server for the request listener (src/server-runtime.ts), with limits for the public internet, the contract's
+// error body for requests Node rejects before they reach the listener, and a graceful stop.
+import { createServer, type Server, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { ErrorBody } from "./server-errors.js";
+
+export interface HttpServerLimits {
+  /** Time allowed to receive the request headers (a slow client is cut off after it). */
+  headersTimeoutMs?: number;
+  /** Time allowed to receive the whole request. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs?: number;
+}
+
+/** Node's parser errors, answered in the contract's shape. */
+function parserErrorResponse(code: string | undefined): [number, ErrorBody] {
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return [431, { error: "headers_too_large", message: "The request headers are larger than this server accepts." }];
+  }
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return [408, { error: "request_timeout", message: "The request took too long to arrive." }];
+  }
+  return [400, { error: "bad_request", message: "The request is not valid HTTP." }];
+}
+
+/** A server to attach the listener to: `createHttpServer().on("request", listener)`. */
+export function createHttpServer(limits: HttpServerLimits = {}): Server {
+  const server = createServer();
+  server.headersTimeout = limits.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = limits.requestTimeoutMs ?? 30_000;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs ?? 5_000;
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
+    const [status, body] = parserErrorResponse(error.code);
+    const json = JSON.stringify(body);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${json}`,
+    );
+  });
+  return server;
+}
+
+/** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the rest. */
+export async function stopGracefully(server: Server, graceMs = 10_000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection turns idle once its in-flight response is sent: close those as they appear.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearInterval(idleSweep);
+  clearTimeout(deadline);
+}

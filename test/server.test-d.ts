@@ -1,0 +1,56 @@
+// Compile-time behaviour of the generated handler contract (checked by `vitest --typecheck`).
+import { describe, expectTypeOf, it } from "vitest";
+import type { CreateCustomerHandlerResponse, Handlers } from "../generated/server.js";
+import type { components } from "../generated/types.js";
+
+type Customer = components["schemas"]["Customer"];
+const customer: Customer = { id: "c1", url: "https://crm.test/customers/c1" };
+
+describe("createCustomer handler types", () => {
+  it("receives the typed body, headers and request context", () => {
+    const handlers: Handlers = {
+      createCustomer: ({ body, headers, context }) => {
+        expectTypeOf(body).toEqualTypeOf<components["schemas"]["CreateCustomerRequest"]>();
+        expectTypeOf(headers["X-Khoros-Agent-Email"]).toEqualTypeOf<string | undefined>();
+        expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId: string }>();
+        return { status: 201, body: customer };
+      },
+    };
+    void handlers;
+  });
+
+  it("may return any documented status with its body, sync or async", () => {
+    const handlers: Handlers = {
+      createCustomer: async () => ({ status: 422, body: { error: "bad", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
+    };
+    void handlers;
+  });
+
+  it("rejects an undocumented status", () => {
+    const handlers: Handlers = {
+      // @ts-expect-error 404 is not a documented response of createCustomer
+      createCustomer: () => ({ status: 404, body: { error: "not_found", message: "m" } }),
+    };
+    void handlers;
+  });
+
+  it("rejects a body that is not the status's schema", () => {
+    const missingUrl: Handlers = {
+      // @ts-expect-error a Customer needs a url
+      createCustomer: () => ({ status: 201, body: { id: "c1" } }),
+    };
+    // TypeScript checks extra properties only against a declared return type, so handlers declare it
+    // (an undeclared one is caught at run time by response validation, see test/server.test.ts).
+    const extraProperty: Handlers = {
+      async createCustomer(): Promise<CreateCustomerHandlerResponse> {
+        // @ts-expect-error a Customer has no property `secret`
+        return { status: 201, body: { ...customer, secret: "x" } };
+      },
+    };
+    const fieldsAsObject: Handlers = {
+      // @ts-expect-error on 422, fields is an array
+      createCustomer: () => ({ status: 422, body: { error: "e", message: "m", fields: { name: "x", errorMessage: "y" } } }),
+    };
+    void [missingUrl, extraProperty, fieldsAsObject];
+  });
+});

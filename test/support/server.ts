@@ -1,0 +1,38 @@
+// The stub server in-process, on a free loopback port, with the reference CRM's handlers and a memory store.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
+import { createHttpServer, stopGracefully } from "../../src/http-server.js";
+import type { LogEntry } from "../../src/server-runtime.js";
+import { createHandlers } from "../../scripts/reference-crm/handlers.js";
+import { MemoryCustomerStore } from "../../scripts/reference-crm/store.js";
+
+export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
+export const publicUrl = "http://crm.test";
+
+export interface TestServer {
+  url: string;
+  store: MemoryCustomerStore;
+  logs: LogEntry[];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: Partial<ListenerOptions<Handlers>> = {}): Promise<TestServer> {
+  const store = new MemoryCustomerStore();
+  const logs: LogEntry[] = [];
+  const server = createHttpServer();
+  server.on(
+    "request",
+    createRequestListener({
+      handlers: createHandlers({ store, publicUrl }),
+      apiKeys,
+      validateResponses: true,
+      log: (entry) => logs.push(entry),
+      ...options,
+    }),
+  );
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, store, logs, close: () => stopGracefully(server, 1000) };
+}
