@@ -60,11 +60,28 @@ interface CallInput {
   signal?: AbortSignal;
 }
 
+/**
+ * What openapi-fetch builds each request with (its documented `Request` option): the URL and init only,
+ * handed to `fetch(url, init)` as is. A real `Request` costs more to build than the rest of a call on
+ * loopback, and `fetch` would copy it again.
+ */
+class DeferredRequest {
+  readonly method: string;
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit,
+  ) {
+    this.method = init.method ?? "GET";
+  }
+}
+
 /** Returns the function the generated methods call: it sends the request and shapes the result. */
 export function createCaller(options: ClientOptions, apiKeyHeader: string) {
+  const send = options.fetch ?? fetch;
   const client = createFetchClient({
     baseUrl: options.baseUrl,
-    fetch: options.fetch,
+    Request: DeferredRequest as unknown as typeof Request,
+    fetch: (request) => send((request as unknown as DeferredRequest).url, (request as unknown as DeferredRequest).init),
     headers: { [apiKeyHeader]: options.apiKey },
   });
   return async function call(operation: OperationInfo, input: CallInput = {}) {

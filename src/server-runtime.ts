@@ -1,7 +1,7 @@
 // The hand-written half of the server stub. It turns the generated route table (generated/server.ts) and
 // a handlers object into a Node `http.RequestListener`, and owns, once for every operation: routing, the
 // API-key check, content negotiation, body reading, validation and the contract's error bodies.
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseContentType } from "content-type";
 import Negotiator from "negotiator";
@@ -75,11 +75,22 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse, next?:
 
 const defaultBodyLimit = 64 * 1024;
 const jsonMediaType = "application/json";
+const jsonContentType = "application/json; charset=utf-8";
 const defaultMediaTypes = [jsonMediaType, "text/plain"];
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 const logToStderr = (entry: LogEntry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
-const sha256 = (value: string) => createHash("sha256").update(value).digest();
+const describe = (error: unknown) => (error instanceof Error ? error.stack : String(error));
+
+/** One request and what is known so far about answering it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  /** The negotiated response media type; JSON until negotiation says otherwise. */
+  mediaType: string;
+}
+const sha256 = (value: string) => hash("sha256", value, "buffer");
 
 interface PathMatcher {
   pattern: RegExp;
@@ -164,6 +175,8 @@ export function createListener<Handlers>(
   const log = options.log ?? logToStderr;
   const matchers = pathMatchers(routes);
   const keyHeader = apiKeyHeader.toLowerCase();
+  const lowerCaseNames = new Map(routes.flatMap((r) => r.parameters.header?.names ?? []).map((n) => [n, n.toLowerCase()]));
+  const lowerCase = (name: string) => lowerCaseNames.get(name)!;
 
   /** The caller's key name, comparing with every configured key in constant time (no early exit). */
   function authenticate(presented: string | string[] | undefined): string | undefined {
@@ -174,31 +187,48 @@ export function createListener<Handlers>(
     return found;
   }
 
+  // Clients send the same few Accept headers over and over: remember each one's outcome.
+  const negotiated = new Map<readonly string[], Map<string, string | undefined>>();
   function negotiate(req: IncomingMessage, available: readonly string[]): string | undefined {
-    if (req.headers.accept === undefined) return available[0];
-    return new Negotiator(req).mediaType(available as string[]);
+    const accept = req.headers.accept;
+    if (accept === undefined) return available[0];
+    let outcomes = negotiated.get(available);
+    if (!outcomes) negotiated.set(available, (outcomes = new Map()));
+    if (outcomes.has(accept)) return outcomes.get(accept);
+    const chosen = new Negotiator(req).mediaType(available as string[]);
+    if (outcomes.size >= 256) outcomes.clear(); // bounded: arbitrary headers cannot grow it
+    outcomes.set(accept, chosen);
+    return chosen;
   }
 
-  function send(res: ServerResponse, mediaType: string, status: number, payload: string): void {
-    res.writeHead(status, {
-      "Content-Type": `${mediaType}; charset=utf-8`,
-      "Content-Length": Buffer.byteLength(payload),
-    });
+  /** Every answer goes out here, with the headers every answer carries (set at once: faster than setHeader). */
+  function send(exchange: Exchange, status: number, payload: string): void {
+    const { res, mediaType } = exchange;
+    res.writeHead(status, [
+      "Content-Type",
+      mediaType === jsonMediaType ? jsonContentType : `${mediaType}; charset=utf-8`,
+      "Content-Length",
+      String(Buffer.byteLength(payload)),
+      "X-Request-Id",
+      exchange.requestId,
+      "X-Content-Type-Options",
+      "nosniff",
+    ]);
     res.end(payload);
   }
 
-  function sendError(res: ServerResponse, mediaType: string, status: number, body: ErrorBody): void {
-    send(res, mediaType, status, mediaType === jsonMediaType ? JSON.stringify(body) : body.message);
+  function sendError(exchange: Exchange, status: number, body: ErrorBody): void {
+    send(exchange, status, exchange.mediaType === jsonMediaType ? JSON.stringify(body) : body.message);
   }
 
   /** Answers 413 and closes the connection, so the rest of an oversized body is never read. */
-  function sendTooLarge(req: IncomingMessage, res: ServerResponse, mediaType: string): void {
-    res.setHeader("Connection", "close");
-    sendError(res, mediaType, 413, errors.payloadTooLarge(bodyLimit));
-    res.once("finish", () => req.socket.destroySoon());
+  function sendTooLarge(exchange: Exchange): void {
+    exchange.res.setHeader("Connection", "close");
+    sendError(exchange, 413, errors.payloadTooLarge(bodyLimit));
+    exchange.res.once("finish", () => exchange.req.socket.destroySoon());
   }
 
-  function collectParameters(req: IncomingMessage, route: Route, pathValues: string[], matcher: PathMatcher) {
+  function collectParameters({ req }: Exchange, route: Route, pathValues: string[], matcher: PathMatcher) {
     const values: Partial<Record<ParameterLocation, Record<string, string>>> = {};
     const problems: FieldError[] = [];
     for (const location of ["header", "path", "query"] as const) {
@@ -207,7 +237,7 @@ export function createListener<Handlers>(
       const given: Record<string, string> = {};
       if (location === "header") {
         for (const name of spec.names) {
-          const value = req.headers[name.toLowerCase()];
+          const value = req.headers[lowerCase(name)];
           if (typeof value === "string") given[name] = value;
         }
       } else if (location === "path") {
@@ -222,91 +252,91 @@ export function createListener<Handlers>(
     return { values, problems };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> {
-    const requestId = randomUUID();
-    res.setHeader("X-Request-Id", requestId);
-    res.setHeader("X-Content-Type-Options", "nosniff");
+  function findRoute(pathname: string) {
+    for (const matcher of matchers) {
+      const match = matcher.pattern.exec(pathname);
+      if (match) return { matcher, pathValues: match.slice(1) };
+    }
+    return undefined;
+  }
 
+  async function handle(exchange: Exchange, next?: (error?: unknown) => void): Promise<void> {
+    const { req } = exchange;
     const url = req.url ?? "/";
     const queryStart = url.indexOf("?");
-    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
-    let matcher: PathMatcher | undefined;
-    let pathValues: string[] = [];
-    for (const candidate of matchers) {
-      const match = candidate.pattern.exec(pathname);
-      if (match) {
-        matcher = candidate;
-        pathValues = match.slice(1);
-        break;
-      }
-    }
-    if (!matcher) {
+    const found = findRoute(queryStart === -1 ? url : url.slice(0, queryStart));
+    if (!found) {
       if (next) return next();
-      return sendError(res, negotiate(req, defaultMediaTypes) ?? jsonMediaType, 404, errors.notFound());
+      exchange.mediaType = negotiate(req, defaultMediaTypes) ?? jsonMediaType;
+      return sendError(exchange, 404, errors.notFound());
     }
+    const { matcher, pathValues } = found;
     const route = matcher.byMethod.get(req.method ?? "");
     if (!route) {
-      res.setHeader("Allow", [...matcher.byMethod.keys()].join(", "));
-      return sendError(res, negotiate(req, defaultMediaTypes) ?? jsonMediaType, 405, errors.methodNotAllowed());
+      exchange.mediaType = negotiate(req, defaultMediaTypes) ?? jsonMediaType;
+      exchange.res.setHeader("Allow", [...matcher.byMethod.keys()].join(", "));
+      return sendError(exchange, 405, errors.methodNotAllowed());
     }
     const mediaType = negotiate(req, route.responseMediaTypes);
-    if (!mediaType) return sendError(res, jsonMediaType, 406, errors.notAcceptable(route.responseMediaTypes));
+    if (!mediaType) return sendError(exchange, 406, errors.notAcceptable(route.responseMediaTypes));
+    exchange.mediaType = mediaType;
 
     const apiKeyId = authenticate(req.headers[keyHeader]);
-    if (!apiKeyId) return sendError(res, mediaType, 401, errors.invalidApiKey());
+    if (!apiKeyId) return sendError(exchange, 401, errors.invalidApiKey());
 
     let body: unknown;
     if (route.body) {
       const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
       if (hasBody || route.body.required) {
-        if (!isJsonContentType(req.headers["content-type"])) return sendError(res, mediaType, 400, errors.wrongContentType());
+        if (!isJsonContentType(req.headers["content-type"])) return sendError(exchange, 400, errors.wrongContentType());
         const read = await readBody(req, bodyLimit);
-        if (!read.ok) return read.reason === "too_large" ? sendTooLarge(req, res, mediaType) : undefined;
+        if (!read.ok) return read.reason === "too_large" ? sendTooLarge(exchange) : undefined;
         try {
           body = JSON.parse(fatalUtf8.decode(read.raw));
         } catch {
-          return sendError(res, mediaType, 400, errors.notJsonObject());
+          return sendError(exchange, 400, errors.notJsonObject());
         }
-        if (!isPlainObject(body)) return sendError(res, mediaType, 400, errors.notJsonObject());
+        if (!isPlainObject(body)) return sendError(exchange, 400, errors.notJsonObject());
       }
     }
 
-    const { values, problems } = collectParameters(req, route, pathValues, matcher);
+    const { values, problems } = collectParameters(exchange, route, pathValues, matcher);
     if (body !== undefined && !route.body!.validate(body)) {
-      const found = route.body!.validate.errors ?? [];
-      const unknown = unknownPropertyOf(found);
-      if (unknown !== undefined) return sendError(res, mediaType, 400, errors.unknownProperty(unknown));
-      problems.push(...fieldErrorsOf(found));
+      const violations = route.body!.validate.errors ?? [];
+      const unknown = unknownPropertyOf(violations);
+      if (unknown !== undefined) return sendError(exchange, 400, errors.unknownProperty(unknown));
+      problems.push(...fieldErrorsOf(violations));
     }
-    if (problems.length > 0) return sendError(res, mediaType, 422, errors.fieldValidation(problems));
+    if (problems.length > 0) return sendError(exchange, 422, errors.fieldValidation(problems));
 
+    const { requestId } = exchange;
     const context: RequestContext = { requestId, apiKeyId };
     const input = { context, body, headers: values.header, path: values.path, query: values.query };
     let result: { status: number; body: unknown };
     try {
       result = await handlers[route.operationId]!(input as never);
     } catch (error) {
-      log({ level: "error", requestId, operationId: route.operationId, message: "The handler threw.", detail: (error as Error)?.stack ?? String(error) });
-      return sendError(res, mediaType, 500, errors.unexpected());
+      log({ level: "error", requestId, operationId: route.operationId, message: "The handler threw.", detail: describe(error) });
+      return sendError(exchange, 500, errors.unexpected());
     }
     const offContract = checkResponse(route, result, mediaType, validateResponses);
     if (offContract) {
       log({ level: "error", requestId, operationId: route.operationId, message: "The handler's response is not in the spec.", detail: offContract });
-      return sendError(res, mediaType, 500, errors.unexpected());
+      return sendError(exchange, 500, errors.unexpected());
     }
     const documented = route.responses[result.status]!;
     const payload =
       mediaType === jsonMediaType
         ? JSON.stringify(result.body)
         : ((result.body as Record<string, string>)[documented.textProperty!] as string);
-    send(res, mediaType, result.status, payload);
+    send(exchange, result.status, payload);
   }
 
   return (req, res, next) => {
-    handle(req, res, next).catch((error: unknown) => {
-      const requestId = String(res.getHeader("X-Request-Id") ?? "");
-      log({ level: "error", requestId, message: "The request failed unexpectedly.", detail: (error as Error)?.stack ?? String(error) });
-      if (!res.headersSent) sendError(res, jsonMediaType, 500, errors.unexpected());
+    const exchange: Exchange = { req, res, requestId: randomUUID(), mediaType: jsonMediaType };
+    handle(exchange, next).catch((error: unknown) => {
+      log({ level: "error", requestId: exchange.requestId, message: "The request failed unexpectedly.", detail: describe(error) });
+      if (!res.headersSent) sendError(exchange, 500, errors.unexpected());
       else res.destroy();
     });
   };

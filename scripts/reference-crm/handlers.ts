@@ -14,8 +14,8 @@ export const customerUrl = (publicUrl: string, id: string) => `${publicUrl}/cust
 export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
   return {
     async createCustomer({ body }: CreateCustomerHandlerRequest): Promise<CreateCustomerHandlerResponse> {
-      const { id, ...fields } = await store.create(body);
-      return { status: 201, body: { id, url: customerUrl(publicUrl, id), ...fields } };
+      const customer = await store.create(body);
+      return { status: 201, body: { ...customer, url: customerUrl(publicUrl, customer.id) } };
     },
   };
 }

@@ -1,6 +1,6 @@
 // Where the reference CRM keeps customers. An integrator plugs in their own CRM by implementing
 // CustomerStore; the handler (handlers.ts) only talks to this interface.
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/types.js";
 
 export type CustomerFields = components["schemas"]["CustomerFields"];
@@ -13,22 +13,21 @@ export interface CustomerStore {
   close(): Promise<void>;
 }
 
-/** A new customer id: random and not guessable (128 bits), never a counter. */
-export const newCustomerId = () => `cus_${randomBytes(16).toString("base64url")}`;
+/** A new customer id: random and not guessable (a v4 UUID, 122 random bits), never a counter. */
+export const newCustomerId = () => `cus_${randomUUID()}`;
 
 /** Keeps customers in memory: for tests, and `STORE=memory`. */
 export class MemoryCustomerStore implements CustomerStore {
   readonly #customers = new Map<string, StoredCustomer>();
 
   async create(fields: CustomerFields): Promise<StoredCustomer> {
-    const customer = { id: newCustomerId(), ...fields };
+    const customer = Object.freeze({ id: newCustomerId(), ...fields });
     this.#customers.set(customer.id, customer);
-    return { ...customer };
+    return customer;
   }
 
   async get(id: string): Promise<StoredCustomer | undefined> {
-    const customer = this.#customers.get(id);
-    return customer && { ...customer };
+    return this.#customers.get(id);
   }
 
   get size(): number {

@@ -1,0 +1,143 @@
+// `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
+// side by side on loopback with autocannon (50 connections, one request body), in alternating rounds
+// (a b c d a b c d …) so the machine's noise hits every server alike. Then the generated client against
+// hand-written fetch on the baseline. Prints a Markdown table; ratios are medians of per-round ratios.
+//   BENCH_SECONDS  length of each run (default 5)     BENCH_ROUNDS  number of rounds (default 3)
+import autocannon from "autocannon";
+import { createClient } from "../generated/client.js";
+import { projectRoot } from "./generate.js";
+import { type ManagedProcess, startProcess } from "./managed-process.js";
+import { startMock } from "./mock.js";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = 50;
+const apiKey = "bench-key";
+const body = JSON.stringify({
+  customNonSearchableCustomerFieldOne: "Prefers e-mail over phone",
+  customNonSearchableCustomerFieldTwo: "Joined through the spring campaign",
+  customSearchableCustomerFieldOne: "@jane_doe",
+  customSearchableCustomerFieldTwo: "ACME-00042",
+});
+
+interface Target {
+  key: string;
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startScript(key: string, name: string, script: string, env: Record<string, string> = {}): Promise<Target> {
+  const ready = /listening on (http:\/\/\S+)/;
+  const child: ManagedProcess = await startProcess({
+    command: process.execPath,
+    args: ["--import", "tsx", script],
+    cwd: projectRoot,
+    env: { ...process.env, PORT: "0", API_KEY: apiKey, NODE_ENV: "production", ...env },
+    ready,
+  });
+  const url = ready.exec(child.recentOutput())![1]!;
+  return { key, name, url, stop: () => child.stop() };
+}
+
+interface Run {
+  rps: number;
+  p99: number;
+  non201: number;
+  errors: number;
+}
+
+async function load(target: Target, duration: number): Promise<Run> {
+  const result = await autocannon({
+    url: `${target.url}/customers`,
+    method: "POST",
+    headers: { "X-API-Key": apiKey, "Content-Type": "application/json", Accept: "application/json" },
+    body,
+    connections,
+    duration,
+  });
+  const created = result.statusCodeStats?.["201"]?.count ?? 0;
+  return { rps: result.requests.average, p99: result.latency.p99, non201: result.requests.total - created, errors: result.errors };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Time per request of `send`, over `count` sequential requests. */
+async function timePerRequest(send: () => Promise<unknown>, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await send();
+  return (performance.now() - started) / count;
+}
+
+async function clientOverhead(baseUrl: string): Promise<{ hand: number; generated: number }> {
+  const client = createClient({ baseUrl, apiKey });
+  const parsedBody = JSON.parse(body) as Parameters<typeof client.createCustomer>[0];
+  const generated = async () => {
+    const result = await client.createCustomer(parsedBody);
+    if (result.status !== 201) throw new Error(`generated client got ${result.status}`);
+  };
+  const hand = async () => {
+    const response = await fetch(`${baseUrl}/customers`, {
+      method: "POST",
+      headers: { "X-API-Key": apiKey, "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(parsedBody),
+    });
+    const data: unknown = await response.json();
+    if (response.status !== 201 || data === undefined) throw new Error(`fetch got ${response.status}`);
+  };
+  await timePerRequest(hand, 500); // warm-up of both paths
+  await timePerRequest(generated, 500);
+  const handTimes: number[] = [];
+  const generatedTimes: number[] = [];
+  for (let block = 0; block < 10; block++) {
+    handTimes.push(await timePerRequest(hand, 300));
+    generatedTimes.push(await timePerRequest(generated, 300));
+  }
+  return { hand: median(handTimes), generated: median(generatedTimes) };
+}
+
+const targets: Target[] = [];
+try {
+  targets.push(await startScript("a", "bare node:http (parse JSON, no validation)", "scripts/bench/bare-server.ts"));
+  targets.push(await startScript("b", "stub server (validation, in-memory handler)", "scripts/start.ts", { STORE: "memory" }));
+  targets.push(await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/bench/fastify-server.ts"));
+  const mock = await startMock();
+  targets.push({ key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop });
+
+  console.error(`warming up, then ${rounds} rounds of ${seconds} s per server at ${connections} connections…`);
+  for (const target of targets) await load(target, 1);
+  const runs: Record<string, Run[]> = Object.fromEntries(targets.map((t) => [t.key, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of targets) runs[target.key]!.push(await load(target, seconds));
+    console.error(`round ${round}: ${targets.map((t) => `${t.key} ${Math.round(runs[t.key]!.at(-1)!.rps)}/s`).join(", ")}`);
+  }
+  const overhead = await clientOverhead(targets[0]!.url);
+
+  const perRound = (x: string, y: string, pick: (run: Run) => number) =>
+    median(runs[x]!.map((run, i) => pick(run) / pick(runs[y]![i]!)));
+  const lines = [
+    `| server | requests/s (median) | p99 ms (median) | non-201 | errors |`,
+    `| --- | --- | --- | --- | --- |`,
+    ...targets.map((t) => {
+      const r = runs[t.key]!;
+      return `| (${t.key}) ${t.name} | ${Math.round(median(r.map((x) => x.rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.non201, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} |`;
+    }),
+    "",
+    `| ratio | measured | target |`,
+    `| --- | --- | --- |`,
+    `| b/a requests/s | ${perRound("b", "a", (r) => r.rps).toFixed(3)} | ≥ 0.95 |`,
+    `| b/c requests/s | ${perRound("b", "c", (r) => r.rps).toFixed(3)} | ≥ 1.0 |`,
+    `| b/d requests/s | ${perRound("b", "d", (r) => r.rps).toFixed(1)} | ≥ 20 |`,
+    `| p99 b / p99 a | ${perRound("b", "a", (r) => r.p99).toFixed(3)} | ≤ 1.2 |`,
+    `| generated client / hand fetch, time per request on (a) | ${(overhead.generated / overhead.hand).toFixed(3)} | ≤ 1.05 |`,
+    "",
+    `${rounds} rounds × ${seconds} s per server, ${connections} connections, Node ${process.version}; client: 10 alternating blocks of 300 sequential requests.`,
+  ];
+  console.log(lines.join("\n"));
+} finally {
+  await Promise.all(targets.map((t) => t.stop()));
+}
