@@ -1,0 +1,148 @@
+// `npm run dev`: the edit loop. Watches spec/ and on every save regenerates generated/, lints the spec,
+// rebuilds the docs and restarts the mock, then prints one line for the cycle, e.g.
+//   10:42:07 components/schemas/CustomerFields.yaml changed · lint ok · regenerated, docs rebuilt, mock restarted · 3.1 s
+// Options, to work on a copy (the test does): --spec <dir> --generated <dir> --docs <file> --port <n>
+// (defaults: spec/, generated/, docs/index.html, PORT or 4010). Ctrl-C stops it and the mock.
+import { execFile } from "node:child_process";
+import { type FSWatcher, watch } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { buildDocs, defaultDocsPath } from "./docs.js";
+import { generate, projectRoot } from "./generate.js";
+import { type RunningPrism, startMock } from "./mock.js";
+import { packageBin } from "./package-bin.js";
+
+export interface DevOptions {
+  specDir: string;
+  generatedDir: string;
+  docsFile: string;
+  port: number;
+  log: (line: string) => void;
+}
+
+interface LintReport {
+  totals: { errors: number; warnings: number };
+  problems: { ruleId: string }[];
+}
+
+/** Redocly's lint of the spec with the project's rules, summed up in a few words. */
+async function lint(spec: string): Promise<string> {
+  const args = [packageBin("@redocly/cli", "redocly"), "lint", spec, "--format=json", "--config", join(projectRoot, "redocly.yaml")];
+  // Lint exits non-zero when it finds errors; its report is on stdout either way.
+  const stdout = await promisify(execFile)(process.execPath, args, { env: { ...process.env, REDOCLY_TELEMETRY: "off" } }).then(
+    (result) => result.stdout,
+    (error: { stdout?: string }) => error.stdout ?? "",
+  );
+  let report: LintReport;
+  try {
+    report = JSON.parse(stdout) as LintReport;
+  } catch {
+    return "lint could not run";
+  }
+  const { errors, warnings } = report.totals;
+  if (errors + warnings === 0) return "lint ok";
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  return `lint: ${count(errors, "error")}, ${count(warnings, "warning")} (first: ${report.problems[0]?.ruleId})`;
+}
+
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+function describeChanges(files: string[]): string {
+  if (files.length === 0) return "start";
+  const shown = files.slice(0, 2).join(", ");
+  return `${shown}${files.length > 2 ? ` and ${files.length - 2} more` : ""} changed`;
+}
+
+export interface Dev {
+  mockUrl(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Runs a first cycle, then one per burst of saves under specDir (saves during a cycle wait for it). */
+export async function startDev(options: DevOptions): Promise<Dev> {
+  const rootSpec = join(options.specDir, "openapi.yaml");
+  let mock: RunningPrism | undefined;
+
+  async function cycle(files: string[]): Promise<void> {
+    const started = performance.now();
+    const [lintResult, generated] = await Promise.all([
+      lint(rootSpec),
+      generate(options.generatedDir, rootSpec).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    let outcome = "generate failed, last good output kept";
+    if (generated) {
+      try {
+        await mock?.stop();
+        mock = undefined;
+        [, mock] = await Promise.all([
+          buildDocs(options.docsFile, rootSpec),
+          startMock({ port: options.port, spec: join(options.generatedDir, "openapi.yaml") }),
+        ]);
+        outcome = "regenerated, docs rebuilt, mock restarted";
+      } catch (error) {
+        outcome = `regenerated, then failed: ${(error as Error).message.split("\n")[0]}`;
+      }
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    options.log(`${clock()} ${describeChanges(files)} · ${lintResult} · ${outcome} · ${seconds} s`);
+  }
+
+  // Editors save in several steps (write, rename, chmod): gather the events of one burst into one cycle.
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = cycle([]);
+  const burstMs = 200;
+  const watcher: FSWatcher = watch(options.specDir, { recursive: true }, (_event, file) => {
+    if (file) pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(() => {
+        if (pending.size === 0) return;
+        const files = [...pending].sort();
+        pending.clear();
+        return cycle(files);
+      });
+    }, burstMs);
+  });
+  await running;
+
+  return {
+    mockUrl: () => mock?.url,
+    async stop() {
+      watcher.close();
+      clearTimeout(timer);
+      await running;
+      await mock?.stop();
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values } = parseArgs({
+    options: {
+      spec: { type: "string", default: join(projectRoot, "spec") },
+      generated: { type: "string", default: join(projectRoot, "generated") },
+      docs: { type: "string", default: defaultDocsPath },
+      port: { type: "string", default: process.env.PORT ?? "4010" },
+    },
+  });
+  const dev = await startDev({
+    specDir: resolve(values.spec),
+    generatedDir: resolve(values.generated),
+    docsFile: resolve(values.docs),
+    port: Number(values.port),
+    log: (line) => console.log(line),
+  });
+  console.log(`dev: watching ${values.spec} · mock on ${dev.mockUrl() ?? "(not running)"} · docs in ${values.docs} · Ctrl-C stops`);
+  // The signal may come twice (to the whole group, then relayed by tsx): stop once, and ignore the second.
+  let stopping: Promise<void> | undefined;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      stopping ??= dev.stop().then(() => process.exit(0));
+    });
+  }
+}

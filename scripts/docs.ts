@@ -1,0 +1,25 @@
+// `npm run docs`: the reference docs as one self-contained HTML page (Redoc, through Redocly CLI).
+// Usage: tsx scripts/docs.ts [output]   (default docs/index.html)
+import { execFile } from "node:child_process";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { projectRoot, specPath } from "./generate.js";
+import { packageBin } from "./package-bin.js";
+
+export const defaultDocsPath = join(projectRoot, "docs/index.html");
+
+/** Renders the spec into one HTML page that loads nothing from another origin (see the template). */
+export async function buildDocs(output = defaultDocsPath, spec = specPath): Promise<void> {
+  const args = ["build-docs", spec, "--output", output, "--inlineBundle", "--template", join(projectRoot, "scripts/docs-template.hbs")];
+  await promisify(execFile)(process.execPath, [packageBin("@redocly/cli", "redocly"), ...args], {
+    cwd: projectRoot, // where redocly.yaml is
+    env: { ...process.env, REDOCLY_TELEMETRY: "off" }, // also keeps Redoc's telemetry out of the page
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const output = resolve(process.argv[2] ?? defaultDocsPath);
+  await buildDocs(output);
+  console.log(`docs written to ${output}`);
+}
