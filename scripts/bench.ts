@@ -1,13 +1,18 @@
-// `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
-// side by side on loopback with autocannon (50 connections, one request body), in alternating rounds
-// (a b c d a b c d …) so the machine's noise hits every server alike. Then the generated client against
+// `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, and the
+// reference CRM on SQLite, measured side by side on loopback with autocannon (50 connections, one request
+// body), in alternating rounds (a b c d e a b c d e …) so the machine's noise hits every server alike.
+// Then the SQLite rows are counted against the 201s seen, and the generated client is timed against
 // hand-written fetch on the baseline. Prints a Markdown table; ratios are medians of per-round ratios.
 //   BENCH_SECONDS  length of each run (default 5)     BENCH_ROUNDS  number of rounds (default 3)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "../generated/client.js";
 import { projectRoot } from "./generate.js";
 import { type ManagedProcess, startProcess } from "./managed-process.js";
 import { startMock } from "./mock.js";
+import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -43,21 +48,23 @@ async function startScript(key: string, name: string, script: string, env: Recor
 interface Run {
   rps: number;
   p99: number;
+  created: number;
   non201: number;
   errors: number;
 }
 
-async function load(target: Target, duration: number): Promise<Run> {
+/** Loads the target for `duration` seconds, or with exactly `amount` requests (waiting for every answer). */
+async function load(target: Target, duration: number, amount?: number): Promise<Run> {
   const result = await autocannon({
     url: `${target.url}/customers`,
     method: "POST",
     headers: { "X-API-Key": apiKey, "Content-Type": "application/json", Accept: "application/json" },
     body,
     connections,
-    duration,
+    ...(amount ? { amount } : { duration }),
   });
   const created = result.statusCodeStats?.["201"]?.count ?? 0;
-  return { rps: result.requests.average, p99: result.latency.p99, non201: result.requests.total - created, errors: result.errors };
+  return { rps: result.requests.average, p99: result.latency.p99, created, non201: result.requests.total - created, errors: result.errors };
 }
 
 const median = (values: number[]) => {
@@ -66,6 +73,16 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/** The row count once it stops changing (sampled every 200 ms). */
+async function settledCount(store: SqliteCustomerStore): Promise<number> {
+  for (let previous = -1; ; ) {
+    const now = store.count();
+    if (now === previous) return now;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Time per request of `send`, over `count` sequential requests. */
 async function timePerRequest(send: () => Promise<unknown>, count: number): Promise<number> {
   const started = performance.now();
@@ -73,7 +90,8 @@ async function timePerRequest(send: () => Promise<unknown>, count: number): Prom
   return (performance.now() - started) / count;
 }
 
-async function clientOverhead(baseUrl: string): Promise<{ hand: number; generated: number }> {
+/** Time per request of the generated client over hand-written fetch: the median of paired, adjacent blocks. */
+async function clientOverhead(baseUrl: string): Promise<number> {
   const client = createClient({ baseUrl, apiKey });
   const parsedBody = JSON.parse(body) as Parameters<typeof client.createCustomer>[0];
   const generated = async () => {
@@ -91,22 +109,27 @@ async function clientOverhead(baseUrl: string): Promise<{ hand: number; generate
   };
   await timePerRequest(hand, 500); // warm-up of both paths
   await timePerRequest(generated, 500);
-  const handTimes: number[] = [];
-  const generatedTimes: number[] = [];
-  for (let block = 0; block < 10; block++) {
-    handTimes.push(await timePerRequest(hand, 300));
-    generatedTimes.push(await timePerRequest(generated, 300));
+  const ratios: number[] = [];
+  for (let block = 0; block < 40; block++) {
+    // Alternate which goes first, so neither always runs on the heels of the other.
+    const [first, second] = block % 2 ? [hand, generated] : [generated, hand];
+    const firstTime = await timePerRequest(first, 100);
+    const secondTime = await timePerRequest(second, 100);
+    ratios.push(first === generated ? firstTime / secondTime : secondTime / firstTime);
   }
-  return { hand: median(handTimes), generated: median(generatedTimes) };
+  return median(ratios);
 }
 
 const targets: Target[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
 try {
   targets.push(await startScript("a", "bare node:http (parse JSON, no validation)", "scripts/bench/bare-server.ts"));
   targets.push(await startScript("b", "stub server (validation, in-memory handler)", "scripts/start.ts", { STORE: "memory" }));
   targets.push(await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/bench/fastify-server.ts"));
   const mock = await startMock();
   targets.push({ key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop });
+  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "scripts/start.ts", { STORE: "sqlite", DATA_DIR: dataDir });
+  targets.push(sqlite);
 
   console.error(`warming up, then ${rounds} rounds of ${seconds} s per server at ${connections} connections…`);
   for (const target of targets) await load(target, 1);
@@ -115,6 +138,13 @@ try {
     for (const target of targets) runs[target.key]!.push(await load(target, seconds));
     console.error(`round ${round}: ${targets.map((t) => `${t.key} ${Math.round(runs[t.key]!.at(-1)!.rps)}/s`).join(", ")}`);
   }
+  // Every 201 must be a row. A timed run stops with requests in flight (stored, never seen answered), so
+  // this run sends an exact number and waits for every answer; rows are counted by a second connection.
+  const store = SqliteCustomerStore.open(dataDir);
+  const rowsBefore = await settledCount(store); // the last timed run's stragglers land first
+  const counted = await load(sqlite, 0, 20_000);
+  const rowsAdded = store.count() - rowsBefore;
+  await store.close();
   const overhead = await clientOverhead(targets[0]!.url);
 
   const perRound = (x: string, y: string, pick: (run: Run) => number) =>
@@ -133,11 +163,14 @@ try {
     `| b/c requests/s | ${perRound("b", "c", (r) => r.rps).toFixed(3)} | ≥ 1.0 |`,
     `| b/d requests/s | ${perRound("b", "d", (r) => r.rps).toFixed(1)} | ≥ 20 |`,
     `| p99 b / p99 a | ${perRound("b", "a", (r) => r.p99).toFixed(3)} | ≤ 1.2 |`,
-    `| generated client / hand fetch, time per request on (a) | ${(overhead.generated / overhead.hand).toFixed(3)} | ≤ 1.05 |`,
+    `| e/a requests/s (SQLite) | ${perRound("e", "a", (r) => r.rps).toFixed(3)} | ≥ 0.6 |`,
+    `| SQLite rows added / 201s seen, 20,000 requests to (e) | ${rowsAdded} / ${counted.created} | equal |`,
+    `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} | ≤ 1.05 |`,
     "",
-    `${rounds} rounds × ${seconds} s per server, ${connections} connections, Node ${process.version}; client: 10 alternating blocks of 300 sequential requests.`,
+    `${rounds} rounds × ${seconds} s per server, ${connections} connections, Node ${process.version}; client: median of 40 paired blocks of 100 sequential requests.`,
   ];
   console.log(lines.join("\n"));
 } finally {
   await Promise.all(targets.map((t) => t.stop()));
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,15 +1,20 @@
-// `npm start`: the reference CRM, serving createCustomer from the generated server stub.
+// `npm start`: the reference CRM. The API from the generated server stub, the customer pages, and the docs.
 //   PORT        port to listen on (default 3000; 0 picks a free one)
 //   HOST        interface to listen on (default 127.0.0.1)
 //   API_KEY     accepted API keys, comma-separated (rotation); when unset, one random key is made and printed
 //   PUBLIC_URL  origin of the customer links it answers with (default http://localhost:PORT)
+//   STORE       sqlite (default) or memory
+//   DATA_DIR    where SQLite keeps its file (default ./data)
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { createRequestListener } from "../generated/server.js";
+import { resolve } from "node:path";
 import { createHttpServer, stopGracefully } from "../src/http-server.js";
-import { createHandlers } from "./reference-crm/handlers.js";
-import { MemoryCustomerStore } from "./reference-crm/store.js";
+import { buildDocs, defaultDocsPath } from "./docs.js";
+import { createCrmListener } from "./reference-crm/app.js";
+import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
+import { type CustomerStore, MemoryCustomerStore } from "./reference-crm/store.js";
 
 function apiKeysFromEnv(): { apiKeys: Record<string, string>; generatedKey?: string } {
   const given = (process.env.API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);
@@ -18,18 +23,38 @@ function apiKeysFromEnv(): { apiKeys: Record<string, string>; generatedKey?: str
   return { apiKeys: { generated: generatedKey }, generatedKey };
 }
 
+function openStore(): { store: CustomerStore; where: string } {
+  const kind = process.env.STORE ?? "sqlite";
+  if (kind === "memory") return { store: new MemoryCustomerStore(), where: "in memory" };
+  if (kind !== "sqlite") throw new Error(`STORE must be sqlite or memory, not ${kind}.`);
+  const dataDir = resolve(process.env.DATA_DIR ?? "data");
+  return { store: SqliteCustomerStore.open(dataDir), where: `in ${dataDir}` };
+}
+
+/** The rendered docs, built first if `npm run docs` has not been run; undefined if they cannot be built. */
+async function loadDocs(): Promise<Buffer | undefined> {
+  try {
+    if (!existsSync(defaultDocsPath)) await buildDocs(defaultDocsPath);
+    return readFileSync(defaultDocsPath);
+  } catch (error) {
+    console.error(`docs unavailable at /docs (${(error as Error).message.split("\n")[0]}); npm run docs builds them`);
+    return undefined;
+  }
+}
+
 const host = process.env.HOST ?? "127.0.0.1";
 const { apiKeys, generatedKey } = apiKeysFromEnv();
-const store = new MemoryCustomerStore();
+const { store, where } = openStore();
+const docsHtml = await loadDocs();
 const server = createHttpServer();
 server.listen(Number(process.env.PORT ?? 3000), host);
 await once(server, "listening");
 const { port } = server.address() as AddressInfo;
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
-server.on("request", createRequestListener({ handlers: createHandlers({ store, publicUrl }), apiKeys }));
+server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys }));
 
 const keyNote = generatedKey ? `; API key (generated, set API_KEY to choose): ${generatedKey}` : "";
-console.log(`createCustomer server listening on http://${host}:${port} (POST /customers)${keyNote}`);
+console.log(`createCustomer server listening on http://${host}:${port} (POST /customers, docs at /docs, customers ${where})${keyNote}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {

@@ -1,21 +1,23 @@
 // `npm start` as a user runs it: one ready line, a random key when none is set, a graceful SIGTERM.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/generate.js";
-import { startProcess } from "../scripts/managed-process.js";
+import { startCrmProcess } from "./support/start.js";
 
-const readyLine = /createCustomer server listening on (http:\/\/\S+)/;
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), "crm-start-"));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function startServer(env: Record<string, string>) {
-  const server = await startProcess({
-    command: process.execPath,
-    args: ["--import", "tsx", "scripts/start.ts"],
-    cwd: projectRoot,
-    env: { ...process.env, PORT: "0", ...env },
-    ready: readyLine,
-  });
-  const line = server.recentOutput().split("\n").find((l) => readyLine.test(l))!;
-  return { server, line, url: readyLine.exec(line)![1]! };
+  const started = await startCrmProcess({ DATA_DIR: dataDir, ...env });
+  return { server: started.process, line: started.line, url: started.url };
 }
 
 const post = (url: string, key: string) =>
@@ -23,8 +25,8 @@ const post = (url: string, key: string) =>
 
 describe("npm start", () => {
   it("without API_KEY, makes a random key, prints it once in its ready line, and accepts only it", async () => {
-    const first = await startServer({ API_KEY: "" });
-    const second = await startServer({ API_KEY: "" });
+    const first = await startServer({ API_KEY: "", STORE: "memory" });
+    const second = await startServer({ API_KEY: "", STORE: "memory" });
     try {
       const keyOf = (line: string) => /API key \(generated[^)]*\): (\S+)/.exec(line)![1]!;
       expect(first.server.recentOutput().trim()).toBe(first.line.trim());
@@ -47,7 +49,26 @@ describe("npm start", () => {
     }
   });
 
-  it("on SIGTERM, finishes the request in flight, refuses new ones and exits 0", async () => {
+  it("creates a customer with npm run create-customer (the generated client), whose url opens its page", async () => {
+    const { server, url } = await startServer({ API_KEY: "readme-key" });
+    const run = (json: string) =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/create-customer.ts", json], {
+        cwd: projectRoot,
+        env: { ...process.env, CRM_URL: url, API_KEY: "readme-key" },
+      });
+    try {
+      const { stdout } = await run('{"customSearchableCustomerFieldOne": "@jane_doe"}');
+      const link = /open (http:\/\/\S+)/.exec(stdout)![1]!;
+      const page = await fetch(link.replace(/^http:\/\/localhost:/, "http://127.0.0.1:"));
+      expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("@jane_doe")]);
+      const refused = await run('{"favouriteColour": "teal"}').catch((error: { code: number; stderr: string }) => error);
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('400: {"error":"invalid_field"') });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("on SIGTERM, finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
     const { server, url } = await startServer({ API_KEY: "k" });
     const body = '{"customSearchableCustomerFieldOne":"in flight"}';
     const inFlight = new Promise<number>((resolve, reject) => {
@@ -69,5 +90,7 @@ describe("npm start", () => {
     expect(await inFlight).toBe(201);
     await expect(post(url, "k")).rejects.toThrow();
     expect(await server.exited).toBe(0);
+    expect(existsSync(join(dataDir, "crm.sqlite"))).toBe(true);
+    expect(existsSync(join(dataDir, "crm.sqlite-wal"))).toBe(false); // closed: the log was folded into the file
   });
 });

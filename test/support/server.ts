@@ -1,11 +1,13 @@
-// The stub server in-process, on a free loopback port, with the reference CRM's handlers and a memory store.
+// Servers in-process on a free loopback port: the stub server with the reference CRM's handlers and a
+// memory store, or the whole reference CRM (API and pages) on a given store.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
 import { createHttpServer, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/server-runtime.js";
 import { createHandlers } from "../../scripts/reference-crm/handlers.js";
-import { MemoryCustomerStore } from "../../scripts/reference-crm/store.js";
+import { createCrmListener } from "../../scripts/reference-crm/app.js";
+import { type CustomerStore, MemoryCustomerStore } from "../../scripts/reference-crm/store.js";
 
 export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
 export const publicUrl = "http://crm.test";
@@ -35,4 +37,21 @@ export async function startTestServer(options: Partial<ListenerOptions<Handlers>
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, store, logs, close: () => stopGracefully(server, 1000) };
+}
+
+export interface CrmTestServer {
+  url: string;
+  logs: LogEntry[];
+  close(): Promise<void>;
+}
+
+/** The whole reference CRM (API and pages) in-process, on the given store. */
+export async function startCrmServer(store: CustomerStore, docsHtml?: Buffer): Promise<CrmTestServer> {
+  const logs: LogEntry[] = [];
+  const server = createHttpServer();
+  server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log: (entry) => logs.push(entry) }));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, logs, close: () => stopGracefully(server, 1000) };
 }

@@ -1,0 +1,51 @@
+// A customer answered with 201 survives a kill -9 of the server: every one is read back after a restart.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { createClient } from "../generated/client.js";
+import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { type StartedCrm, startCrmProcess } from "./support/start.js";
+
+let dataDir: string;
+let running: StartedCrm | undefined;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), "crm-durable-"));
+});
+afterEach(async () => {
+  await running?.process.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it("keeps every acknowledged customer across a SIGKILL and a restart on the same DATA_DIR", async () => {
+  const env = { DATA_DIR: dataDir, API_KEY: "durable-key", STORE: "sqlite" };
+  running = await startCrmProcess(env);
+  const client = createClient({ baseUrl: running.url, apiKey: "durable-key" });
+  const sent = Array.from({ length: 60 }, (_, i) => ({
+    customSearchableCustomerFieldOne: `customer ${i} ✓`,
+    ...(i % 3 === 0 ? { customNonSearchableCustomerFieldTwo: "" } : {}),
+  }));
+  const acknowledged = new Map<string, (typeof sent)[number]>();
+  await Promise.all(
+    sent.map(async (fields) => {
+      const result = await client.createCustomer(fields);
+      if (result.status === 201) acknowledged.set(result.data.id, fields);
+    }),
+  );
+  expect(acknowledged.size).toBe(sent.length);
+
+  process.kill(running.process.pid, "SIGKILL");
+  expect(await running.process.exited).toBe("SIGKILL");
+
+  running = await startCrmProcess(env);
+  for (const id of acknowledged.keys()) {
+    const response = await fetch(`${running.url}/customers/${id}`);
+    expect(response.status, id).toBe(200);
+  }
+  await running.process.stop();
+  running = undefined;
+  const store = SqliteCustomerStore.open(dataDir);
+  for (const [id, fields] of acknowledged) expect(await store.get(id)).toEqual({ id, ...fields });
+  expect(store.count()).toBe(acknowledged.size);
+  await store.close();
+});

@@ -1,0 +1,126 @@
+// The reference CRM around the stub: the customer page behind each `url`, the docs, and storage failures
+// that become the contract's 500 while the server keeps answering.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createClient } from "../generated/client.js";
+import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
+
+let dataDir: string;
+let store: SqliteCustomerStore;
+let crm: CrmTestServer;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "crm-"));
+  store = SqliteCustomerStore.open(dataDir, { busyTimeoutMs: 50 });
+  crm = await startCrmServer(store, Buffer.from("<!DOCTYPE html><title>docs</title><h1>createCustomer</h1>"));
+});
+afterEach(async () => {
+  await crm.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Restarts the CRM on a store over the given connection (closing the current ones); returns the connection. */
+async function restartOn(db: Database.Database): Promise<Database.Database> {
+  await crm.close();
+  await store.close();
+  store = new SqliteCustomerStore(db);
+  crm = await startCrmServer(store);
+  return db;
+}
+
+const client = () => createClient({ baseUrl: crm.url, apiKey: apiKeys.primary });
+/** The page behind a customer's url (which carries the configured public origin). */
+const page = (url: string) => fetch(url.replace(publicUrl, crm.url));
+
+describe("the customer page", () => {
+  it("shows every field, escaped, to anyone with the url (no API key), and tells absent from empty", async () => {
+    const created = await client().createCustomer({
+      customSearchableCustomerFieldOne: `<script>alert("x")</script> & 'quotes'`,
+      customNonSearchableCustomerFieldTwo: "",
+    });
+    expect(created.status).toBe(201);
+    if (created.status !== 201) return;
+    expect(created.data.url).toMatch(new RegExp(`^${publicUrl}/customers/cus_`));
+    const response = await page(created.data.url);
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(html).toContain(created.data.id);
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;");
+    expect(html).not.toContain("<script>");
+    expect(html).toMatch(/Custom non searchable customer field two<\/dt><dd><span class="none">empty/);
+    expect(html).toMatch(/Custom non searchable customer field one<\/dt><dd><span class="none">not set/);
+  });
+
+  it.each(["/customers/cus_does-not-exist", "/customers/%E0%A4%A", "/nowhere"])("answers %s with a 404 page", async (path) => {
+    const response = await fetch(`${crm.url}${path}`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await response.text()).toContain("<h1>Not found</h1>");
+  });
+
+  it("serves the docs at /docs and a home page at /", async () => {
+    const docs = await fetch(`${crm.url}/docs`);
+    expect([docs.status, await docs.text()]).toEqual([200, expect.stringContaining("<h1>createCustomer</h1>")]);
+    const home = await fetch(`${crm.url}/`);
+    expect([home.status, await home.text()]).toEqual([200, expect.stringContaining('href="/docs"')]);
+  });
+});
+
+describe("storage failures", () => {
+  const unexpected = { error: "unexpected_error", message: "Something went wrong on our side. Please try again later." };
+
+  async function expect500ThenRecovery(breakIt: () => () => void) {
+    const before = await client().createCustomer({ customSearchableCustomerFieldOne: "before" });
+    expect(before.status).toBe(201);
+    const repair = breakIt();
+    const failed = await client().createCustomer({ customSearchableCustomerFieldOne: "during" });
+    expect(failed.status).toBe(500);
+    expect(failed.data).toEqual(unexpected);
+    expect(crm.logs.filter((entry) => entry.requestId === failed.response.headers.get("x-request-id"))).toHaveLength(1);
+    if (before.status === 201) expect((await page(before.data.url)).status).toBe(200); // still answering
+    repair();
+    expect((await client().createCustomer({ customSearchableCustomerFieldOne: "after" })).status).toBe(201);
+  }
+
+  it("a full disk → 500, and the server keeps answering", async () => {
+    const db = await restartOn(new Database(join(dataDir, "crm.sqlite")));
+    await expect500ThenRecovery(() => {
+      // SQLite's cap on the file's size, on the store's own connection, then rows like the store's until
+      // no more fit: the SQLITE_FULL a full disk gives.
+      db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
+      const filler = db.prepare("INSERT INTO customers (id, customSearchableCustomerFieldOne) VALUES (?, 'during')");
+      expect(() => {
+        for (let i = 0; ; i++) filler.run(`cus_filler-${String(i).padStart(32, "0")}`);
+      }).toThrow(/full/);
+      return () => db.pragma("max_page_count = 1073741823");
+    });
+    expect(crm.logs.at(-1)!.detail).toMatch(/full/i);
+  });
+
+  it("a database locked by another process → 500, and the server keeps answering", async () => {
+    const other = new Database(join(dataDir, "crm.sqlite"));
+    await expect500ThenRecovery(() => {
+      other.exec("BEGIN EXCLUSIVE");
+      return () => other.exec("COMMIT");
+    });
+    other.close();
+  });
+
+  it("an unwritable database file → 500, and the server keeps answering", async () => {
+    // A file SQLite can only read (permissions do not stop root, so open it read-only).
+    await restartOn(new Database(join(dataDir, "crm.sqlite"), { readonly: true }));
+    const failed = await client().createCustomer({});
+    expect(failed.status).toBe(500);
+    expect(failed.data).toEqual(unexpected);
+    expect(crm.logs[0]!.detail).toMatch(/readonly|read-only/i);
+    expect((await fetch(`${crm.url}/customers/cus_x`)).status).toBe(404);
+  });
+});
