@@ -26,10 +26,14 @@ function parserErrorResponse(code: string | undefined): [number, ErrorBody] {
 
 /** A server to attach the listener to: `createHttpServer().on("request", listener)`. */
 export function createHttpServer(limits: HttpServerLimits = {}): Server {
-  const server = createServer();
-  server.headersTimeout = limits.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = limits.requestTimeoutMs ?? 30_000;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs ?? 5_000;
+  const headersTimeout = limits.headersTimeoutMs ?? 10_000;
+  const server = createServer({
+    headersTimeout,
+    requestTimeout: limits.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
+    // Node looks for expired requests this often (30 s unless set): often enough to honour the timeouts.
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
     const [status, body] = parserErrorResponse(error.code);

@@ -92,6 +92,29 @@ interface Exchange {
 }
 const sha256 = (value: string) => hash("sha256", value, "buffer");
 
+/**
+ * A function from the presented key to the name of the configured key it matches. Keys are compared as
+ * SHA-256 digests (equal lengths, whatever was sent), each against every configured key with no early
+ * exit, in constant time: how long it takes tells nothing about how close a guess was.
+ */
+export function createKeyChecker(
+  apiKeys: Readonly<Record<string, string>>,
+  equal: (a: Buffer, b: Buffer) => boolean = timingSafeEqual,
+): (presented: string | string[] | undefined) => string | undefined {
+  const keys = Object.entries(apiKeys).map(([id, key]) => {
+    if (typeof key !== "string" || key === "") throw new Error(`API key ${id} is empty.`);
+    return { id, digest: sha256(key) };
+  });
+  if (keys.length === 0) throw new Error("At least one API key is needed.");
+  return (presented) => {
+    if (typeof presented !== "string" || presented === "") return undefined;
+    const digest = sha256(presented);
+    let found: string | undefined;
+    for (const key of keys) if (equal(digest, key.digest) && found === undefined) found = key.id;
+    return found;
+  };
+}
+
 interface PathMatcher {
   pattern: RegExp;
   names: string[];
@@ -143,6 +166,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * True unless a string (key or value) holds an unpaired surrogate. UTF-8 cannot carry one (fatalUtf8
+ * refuses it), but a `\ud800` escape can; such text is no I-JSON (RFC 7493) and could not be stored or
+ * sent back as it came, so it is refused like malformed JSON. Only text with such an escape is walked.
+ */
+function isWellFormedJson(text: string, value: unknown): boolean {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return true;
+  const pending: unknown[] = [value]; // a loop, not recursion: the body may nest as deep as it fits
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node === "string" && !node.isWellFormed()) return false;
+    if (Array.isArray(node)) pending.push(...node);
+    else if (isPlainObject(node)) {
+      for (const [key, child] of Object.entries(node)) {
+        if (!key.isWellFormed()) return false;
+        pending.push(child);
+      }
+    }
+  }
+  return true;
+}
+
 /** A JSON Content-Type, in UTF-8 if a charset is given. */
 function isJsonContentType(header: string | undefined): boolean {
   if (header === jsonMediaType) return true;
@@ -165,11 +210,7 @@ export function createListener<Handlers>(
   for (const route of routes) {
     if (typeof handlers[route.operationId] !== "function") throw new Error(`No handler for ${route.operationId}.`);
   }
-  const keys = Object.entries(options.apiKeys).map(([id, key]) => {
-    if (typeof key !== "string" || key === "") throw new Error(`API key ${id} is empty.`);
-    return { id, digest: sha256(key) };
-  });
-  if (keys.length === 0) throw new Error("At least one API key is needed.");
+  const authenticate = createKeyChecker(options.apiKeys);
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const validateResponses = options.validateResponses ?? process.env.NODE_ENV !== "production";
   const log = options.log ?? logToStderr;
@@ -177,15 +218,6 @@ export function createListener<Handlers>(
   const keyHeader = apiKeyHeader.toLowerCase();
   const lowerCaseNames = new Map(routes.flatMap((r) => r.parameters.header?.names ?? []).map((n) => [n, n.toLowerCase()]));
   const lowerCase = (name: string) => lowerCaseNames.get(name)!;
-
-  /** The caller's key name, comparing with every configured key in constant time (no early exit). */
-  function authenticate(presented: string | string[] | undefined): string | undefined {
-    if (typeof presented !== "string" || presented === "") return undefined;
-    const digest = sha256(presented);
-    let found: string | undefined;
-    for (const key of keys) if (timingSafeEqual(digest, key.digest) && found === undefined) found = key.id;
-    return found;
-  }
 
   // Clients send the same few Accept headers over and over: remember each one's outcome.
   const negotiated = new Map<readonly string[], Map<string, string | undefined>>();
@@ -291,12 +323,14 @@ export function createListener<Handlers>(
         if (!isJsonContentType(req.headers["content-type"])) return sendError(exchange, 400, errors.wrongContentType());
         const read = await readBody(req, bodyLimit);
         if (!read.ok) return read.reason === "too_large" ? sendTooLarge(exchange) : undefined;
+        let text: string;
         try {
-          body = JSON.parse(fatalUtf8.decode(read.raw));
+          text = fatalUtf8.decode(read.raw);
+          body = JSON.parse(text);
         } catch {
           return sendError(exchange, 400, errors.notJsonObject());
         }
-        if (!isPlainObject(body)) return sendError(exchange, 400, errors.notJsonObject());
+        if (!isPlainObject(body) || !isWellFormedJson(text, body)) return sendError(exchange, 400, errors.notJsonObject());
       }
     }
 

@@ -3,7 +3,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
-import { createHttpServer, stopGracefully } from "../../src/http-server.js";
+import { createHttpServer, type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/server-runtime.js";
 import { createHandlers } from "../../scripts/reference-crm/handlers.js";
 import { createCrmListener } from "../../scripts/reference-crm/app.js";
@@ -46,9 +46,9 @@ export interface CrmTestServer {
 }
 
 /** The whole reference CRM (API and pages) in-process, on the given store. */
-export async function startCrmServer(store: CustomerStore, docsHtml?: Buffer): Promise<CrmTestServer> {
+export async function startCrmServer(store: CustomerStore, docsHtml?: Buffer, limits?: HttpServerLimits): Promise<CrmTestServer> {
   const logs: LogEntry[] = [];
-  const server = createHttpServer();
+  const server = createHttpServer(limits);
   server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log: (entry) => logs.push(entry) }));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -1,0 +1,94 @@
+// `npm run soak`: sustained load on the reference CRM on SQLite, loopback only, bounded in time and count.
+// 100 connections send a fixed mix of valid and invalid requests for about SOAK_SECONDS (default 60),
+// after a 10 s warm-up that also sizes the run: the request count is fixed, so every answer is waited for
+// and every 201 can be matched with a stored row. Reports throughput, latency, errors, timeouts, the
+// server's memory before and after, and the 201s against the rows added.
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { projectRoot } from "./generate.js";
+import { startProcess } from "./managed-process.js";
+import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
+
+const seconds = Number(process.env.SOAK_SECONDS ?? 60);
+const connections = 100;
+const apiKey = "soak-key";
+const json = { "Content-Type": "application/json", "X-API-Key": apiKey };
+const valid = JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe", customNonSearchableCustomerFieldTwo: "Ünïcødé ✓" });
+
+/** One cycle of what each connection sends, with the status each must get. */
+const mix: { request: autocannon.Request; status: number }[] = [
+  { request: { method: "POST", path: "/customers", headers: json, body: valid }, status: 201 },
+  { request: { method: "POST", path: "/customers", headers: { ...json, Accept: "text/plain" }, body: valid }, status: 201 },
+  { request: { method: "POST", path: "/customers", headers: json, body: "{}" }, status: 201 },
+  { request: { method: "POST", path: "/customers", headers: json, body: '{"favouriteColour":"teal"}' }, status: 400 },
+  { request: { method: "POST", path: "/customers", headers: json, body: '{"customSearchableCustomerFieldOne":42}' }, status: 422 },
+  { request: { method: "POST", path: "/customers", headers: json, body: '{"customSearchableCustomerFieldOne":' }, status: 400 },
+  { request: { method: "POST", path: "/customers", headers: { ...json, "X-API-Key": "wrong" }, body: valid }, status: 401 },
+  { request: { method: "POST", path: "/customers", headers: { ...json, Accept: "image/png" }, body: valid }, status: 406 },
+];
+
+const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+
+async function settledCount(store: SqliteCustomerStore): Promise<number> {
+  for (let previous = -1; ; ) {
+    const now = store.count();
+    if (now === previous) return now;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
+const ready = /listening on (http:\/\/\S+)/;
+const server = await startProcess({
+  command: process.execPath,
+  args: ["--import", "tsx", "scripts/start.ts"],
+  cwd: projectRoot,
+  env: { ...process.env, PORT: "0", API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir },
+  ready,
+});
+const url = ready.exec(server.recentOutput())![1]!;
+const store = SqliteCustomerStore.open(dataDir);
+try {
+  const load = (options: { duration?: number; maxConnectionRequests?: number }) =>
+    autocannon({ url, connections, requests: mix.map((m) => m.request), timeout: 10, ...options });
+  console.error(`warming up for 10 s at ${connections} connections…`);
+  const warmUp = await load({ duration: 10 });
+  const rowsBefore = await settledCount(store);
+  const memoryBefore = residentMiB(server.pid);
+  // Whole cycles of the mix on every connection, so each status's count is known exactly.
+  const perConnection = Math.max(1, Math.round((warmUp.requests.average * seconds) / connections / mix.length)) * mix.length;
+  const amount = perConnection * connections;
+  console.error(`sending ${amount} requests (about ${seconds} s)…`);
+  const run = await load({ maxConnectionRequests: perConnection });
+  const rowsAdded = (await settledCount(store)) - rowsBefore;
+  const memoryAfter = residentMiB(server.pid);
+
+  const count = (status: number) => run.statusCodeStats?.[`${status}` as `${number}`]?.count ?? 0;
+  const expected = (status: number) => (amount / mix.length) * mix.filter((m) => m.status === status).length;
+  const statuses = [...new Set(mix.map((m) => m.status))].sort();
+  const unexpected = run.requests.total - statuses.reduce((n, status) => n + count(status), 0);
+  const growth = ((memoryAfter - memoryBefore) / memoryBefore) * 100;
+  console.log(
+    [
+      `| measure | value | target |`,
+      `| --- | --- | --- |`,
+      `| requests | ${run.requests.total} in ${run.duration.toFixed(1)} s | ${amount} |`,
+      `| requests/s | ${Math.round(run.requests.average)} | |`,
+      `| latency p50 / p99 | ${run.latency.p50} ms / ${run.latency.p99} ms | |`,
+      `| errors / timeouts | ${run.errors} / ${run.timeouts} | 0 / 0 |`,
+      ...statuses.map((status) => `| ${status} answers | ${count(status)} | ${expected(status)} |`),
+      `| any other status (5xx included) | ${unexpected} | 0 |`,
+      `| server memory (RSS) after warm-up → end | ${memoryBefore.toFixed(1)} MiB → ${memoryAfter.toFixed(1)} MiB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %) | < +20 % |`,
+      `| rows added / 201s seen | ${rowsAdded} / ${count(201)} | equal |`,
+      "",
+      `${connections} connections on loopback, a cycle of ${mix.length} requests (${statuses.join(", ")}), Node ${process.version}.`,
+    ].join("\n"),
+  );
+} finally {
+  await store.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,161 @@
+// Hostile input, one row each: the status and body shape it gets, and a valid request answered right after.
+import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { openSocket, type RawResponse, rawExchange, rawPost, readResponse } from "./support/raw-http.js";
+import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
+
+const limit = 64 * 1024;
+const json = { "Content-Type": "application/json", "X-API-Key": apiKeys.primary };
+const errorOnly = (error: string) => ({ error, message: expect.any(String) });
+const naming = (error: string, name: string) => ({ ...errorOnly(error), fields: { name, errorMessage: expect.any(String) } });
+
+let dataDir: string;
+let store: SqliteCustomerStore;
+let crm: CrmTestServer;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "crm-hostile-"));
+  store = SqliteCustomerStore.open(dataDir);
+  crm = await startCrmServer(store, undefined, { headersTimeoutMs: 1000 });
+});
+afterAll(async () => {
+  await crm.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The server still creates a customer after whatever came before. */
+async function stillAnswers() {
+  const response = await fetch(`${crm.url}/customers`, { method: "POST", headers: json, body: '{"customSearchableCustomerFieldOne":"after"}' });
+  expect(response.status).toBe(201);
+}
+
+function expectAnswer(response: RawResponse, status: number, body: unknown) {
+  expect(response.status).toBe(status);
+  expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(response.headers["x-content-type-options"]).toBe("nosniff");
+  expect(response.headers["x-powered-by"]).toBeUndefined();
+  expect(JSON.parse(response.body)).toEqual(body);
+}
+
+const deepArray = (depth: number) => `{"customSearchableCustomerFieldOne":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+const deepestArray = deepArray(Math.floor((limit - 38) / 2));
+
+const oneByteOver = `{"customSearchableCustomerFieldOne":"${"x".repeat(limit - 38)}"}`;
+
+const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
+  { row: "malformed JSON", bytes: rawPost(json, '{"customSearchableCustomerFieldOne": }'), status: 400, body: errorOnly("invalid_payload") },
+  { row: "truncated JSON", bytes: rawPost(json, '{"customSearchableCustomerFieldOne": "ab'), status: 400, body: errorOnly("invalid_payload") },
+  { row: "an empty body", bytes: rawPost(json, ""), status: 400, body: errorOnly("invalid_payload") },
+  { row: "a JSON array", bytes: rawPost(json, "[]"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "a JSON string", bytes: rawPost(json, '"x"'), status: 400, body: errorOnly("invalid_payload") },
+  { row: "JSON null", bytes: rawPost(json, "null"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "Content-Type text/plain", bytes: rawPost({ ...json, "Content-Type": "text/plain" }, "{}"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "no Content-Type", bytes: rawPost({ "X-API-Key": apiKeys.primary }, "{}"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "a charset other than UTF-8", bytes: rawPost({ ...json, "Content-Type": "application/json; charset=utf-16" }, "{}"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "invalid UTF-8", bytes: rawPost(json, Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x22, 0x22, 0x7d])), status: 400, body: errorOnly("invalid_payload") },
+  { row: "a body one byte over the limit", bytes: rawPost(json, oneByteOver), status: 413, body: errorOnly("payload_too_large") },
+  { row: "a 1 MiB string field", bytes: rawPost(json, `{"customSearchableCustomerFieldOne":"${"x".repeat(1024 * 1024)}"}`), status: 413, body: errorOnly("payload_too_large") },
+  {
+    row: `JSON nested ${Math.floor((limit - 38) / 2)} deep, as deep as the limit allows`,
+    bytes: rawPost(json, deepestArray),
+    status: 422,
+    body: { ...errorOnly("field_validation_error"), fields: [{ name: "customSearchableCustomerFieldOne", errorMessage: expect.any(String) }] },
+  },
+  { row: "a __proto__ key", bytes: rawPost(json, '{"__proto__": {"polluted": true}}'), status: 400, body: naming("invalid_field", "__proto__") },
+  { row: "a constructor.prototype key", bytes: rawPost(json, '{"constructor": {"prototype": {"polluted": true}}}'), status: 400, body: naming("invalid_field", "constructor") },
+  { row: "a prototype key", bytes: rawPost(json, '{"prototype": {"polluted": true}}'), status: 400, body: naming("invalid_field", "prototype") },
+  { row: "a header value over 16 KiB", bytes: rawPost({ ...json, "X-Khoros-Company-Id": "x".repeat(17 * 1024) }, "{}"), status: 431, body: errorOnly("headers_too_large") },
+];
+
+describe("hostile input", () => {
+  it("sizes its bodies right: one byte over the limit, and nested as deep as fits", () => {
+    expect(Buffer.byteLength(oneByteOver)).toBe(limit + 1);
+    expect(Buffer.byteLength(deepestArray)).toBeLessThanOrEqual(limit);
+    expect(Buffer.byteLength(deepArray(Math.floor((limit - 38) / 2) + 1))).toBeGreaterThan(limit);
+  });
+
+  it.each(table)("$row → $status", async ({ bytes, status, body }) => {
+    expectAnswer(await rawExchange(crm.url, bytes), status, body);
+    await stillAnswers();
+  });
+
+  it("pollutes no prototype", () => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty("polluted");
+  });
+
+  it("a body far over the limit: 413 long before it is all sent, and the connection closed", async () => {
+    const total = 256 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const socket = await openSocket(crm.url);
+    const response = readResponse(socket);
+    socket.write(rawPost({ ...json, "Content-Length": String(total) })); // the headers; the body follows
+    let sent = 0;
+    let answered = false;
+    void response.then(() => (answered = true), () => (answered = true));
+    while (sent < total && !answered && !socket.destroyed) {
+      if (!socket.write(chunk)) await new Promise((resolve) => socket.once("drain", resolve).once("close", resolve));
+      sent += chunk.length;
+    }
+    expectAnswer(await response, 413, errorOnly("payload_too_large"));
+    expect(sent).toBeLessThan(total / 8);
+    await new Promise((resolve) => (socket.destroyed ? resolve(undefined) : socket.once("close", resolve)));
+    await stillAnswers();
+  });
+
+  it("a client sending its headers one byte a second is cut off by the header timeout (408)", async () => {
+    const socket = await openSocket(crm.url);
+    const response = readResponse(socket, 10_000);
+    const headers = rawPost(json, "{}").toString("latin1");
+    let i = 0;
+    const drip = setInterval(() => (i < headers.length && !socket.destroyed ? socket.write(headers[i++]!) : undefined), 1000);
+    try {
+      expectAnswer(await response, 408, errorOnly("request_timeout"));
+      expect(i).toBeLessThan(10);
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+    await stillAnswers();
+  });
+
+  it("a client that hangs up mid-body: nothing stored, nothing crashes", async () => {
+    const rowsBefore = store.count();
+    const socket = await openSocket(crm.url);
+    const body = '{"customSearchableCustomerFieldOne":"never finished"}';
+    socket.write(rawPost(json, body).subarray(0, -10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(store.count()).toBe(rowsBefore);
+    await stillAnswers();
+  });
+
+  it("1,000 concurrent connections: every one answered 201 and stored", async () => {
+    const rowsBefore = store.count();
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 1000 },
+        (_, i) =>
+          new Promise<number>((resolve, reject) => {
+            const body = JSON.stringify({ customSearchableCustomerFieldOne: `concurrent ${i}` });
+            const req = httpRequest(`${crm.url}/customers`, { method: "POST", agent: false, headers: { ...json, "Content-Length": Buffer.byteLength(body) } });
+            req.on("response", (res) => {
+              res.resume();
+              resolve(res.statusCode!);
+            });
+            req.on("error", reject);
+            req.end(body);
+          }),
+      ),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1000);
+    expect(store.count()).toBe(rowsBefore + 1000);
+    await stillAnswers();
+  }, 60_000);
+});
