@@ -12,6 +12,7 @@ import { createClient } from "../generated/client.js";
 import { projectRoot } from "./generate.js";
 import { type ManagedProcess, startProcess } from "./managed-process.js";
 import { startMock } from "./mock.js";
+import { settledCount } from "./bench/rows.js";
 import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -72,16 +73,6 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-
-/** The row count once it stops changing (sampled every 200 ms). */
-async function settledCount(store: SqliteCustomerStore): Promise<number> {
-  for (let previous = -1; ; ) {
-    const now = store.count();
-    if (now === previous) return now;
-    previous = now;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Time per request of `send`, over `count` sequential requests. */
 async function timePerRequest(send: () => Promise<unknown>, count: number): Promise<number> {

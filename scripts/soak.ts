@@ -9,6 +9,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { projectRoot } from "./generate.js";
 import { startProcess } from "./managed-process.js";
+import { settledCount } from "./bench/rows.js";
 import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
@@ -30,15 +31,6 @@ const mix: { request: autocannon.Request; status: number }[] = [
 ];
 
 const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-
-async function settledCount(store: SqliteCustomerStore): Promise<number> {
-  for (let previous = -1; ; ) {
-    const now = store.count();
-    if (now === previous) return now;
-    previous = now;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
 const ready = /listening on (http:\/\/\S+)/;

@@ -81,7 +81,10 @@ export function createCaller(options: ClientOptions, apiKeyHeader: string) {
   const client = createFetchClient({
     baseUrl: options.baseUrl,
     Request: DeferredRequest as unknown as typeof Request,
-    fetch: (request) => send((request as unknown as DeferredRequest).url, (request as unknown as DeferredRequest).init),
+    fetch: (request) => {
+      const { url, init } = request as unknown as DeferredRequest;
+      return send(url, init);
+    },
     headers: { [apiKeyHeader]: options.apiKey },
   });
   return async function call(operation: OperationInfo, input: CallInput = {}) {

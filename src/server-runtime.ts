@@ -90,6 +90,7 @@ interface Exchange {
   /** The negotiated response media type; JSON until negotiation says otherwise. */
   mediaType: string;
 }
+
 const sha256 = (value: string) => hash("sha256", value, "buffer");
 
 /**
@@ -235,8 +236,8 @@ export function createListener<Handlers>(
 
   /** Every answer goes out here, with the headers every answer carries (set at once: faster than setHeader). */
   function send(exchange: Exchange, status: number, payload: string): void {
-    const { res, mediaType } = exchange;
-    res.writeHead(status, [
+    const { req, res, mediaType } = exchange;
+    const headers = [
       "Content-Type",
       mediaType === jsonMediaType ? jsonContentType : `${mediaType}; charset=utf-8`,
       "Content-Length",
@@ -245,19 +246,16 @@ export function createListener<Handlers>(
       exchange.requestId,
       "X-Content-Type-Options",
       "nosniff",
-    ]);
+    ];
+    // Answered before the body was read (refused, or too large): close the connection rather than let
+    // Node read and discard however much more the client sends.
+    if (!req.complete) headers.push("Connection", "close");
+    res.writeHead(status, headers);
     res.end(payload);
   }
 
   function sendError(exchange: Exchange, status: number, body: ErrorBody): void {
     send(exchange, status, exchange.mediaType === jsonMediaType ? JSON.stringify(body) : body.message);
-  }
-
-  /** Answers 413 and closes the connection, so the rest of an oversized body is never read. */
-  function sendTooLarge(exchange: Exchange): void {
-    exchange.res.setHeader("Connection", "close");
-    sendError(exchange, 413, errors.payloadTooLarge(bodyLimit));
-    exchange.res.once("finish", () => exchange.req.socket.destroySoon());
   }
 
   function collectParameters({ req }: Exchange, route: Route, pathValues: string[], matcher: PathMatcher) {
@@ -273,7 +271,7 @@ export function createListener<Handlers>(
           if (typeof value === "string") given[name] = value;
         }
       } else if (location === "path") {
-        matcher.names.forEach((name, i) => (given[name] = decodeURIComponent(pathValues[i]!)));
+        matcher.names.forEach((name, i) => (given[name] = pathValues[i]!));
       } else {
         const query = new URL(req.url ?? "/", "http://localhost").searchParams;
         for (const name of spec.names) if (query.has(name)) given[name] = query.get(name)!;
@@ -284,10 +282,16 @@ export function createListener<Handlers>(
     return { values, problems };
   }
 
+  /** The path's matcher and its decoded path parameters; undefined when no path of the spec matches. */
   function findRoute(pathname: string) {
     for (const matcher of matchers) {
       const match = matcher.pattern.exec(pathname);
-      if (match) return { matcher, pathValues: match.slice(1) };
+      if (!match) continue;
+      try {
+        return { matcher, pathValues: match.slice(1).map((value) => decodeURIComponent(value)) };
+      } catch {
+        return undefined; // a malformed %-escape names nothing
+      }
     }
     return undefined;
   }
@@ -322,7 +326,7 @@ export function createListener<Handlers>(
       if (hasBody || route.body.required) {
         if (!isJsonContentType(req.headers["content-type"])) return sendError(exchange, 400, errors.wrongContentType());
         const read = await readBody(req, bodyLimit);
-        if (!read.ok) return read.reason === "too_large" ? sendTooLarge(exchange) : undefined;
+        if (!read.ok) return read.reason === "too_large" ? sendError(exchange, 413, errors.payloadTooLarge(bodyLimit)) : undefined;
         let text: string;
         try {
           text = fatalUtf8.decode(read.raw);

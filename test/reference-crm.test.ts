@@ -3,10 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { Database, SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 
 let dataDir: string;
@@ -25,7 +24,7 @@ afterEach(async () => {
 });
 
 /** Restarts the CRM on a store over the given connection (closing the current ones); returns the connection. */
-async function restartOn(db: Database.Database): Promise<Database.Database> {
+async function restartOn(db: InstanceType<typeof Database>): Promise<InstanceType<typeof Database>> {
   await crm.close();
   await store.close();
   store = new SqliteCustomerStore(db);

@@ -2,9 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate, migrations, SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { Database, migrate, migrations, SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
 
 let dataDir: string;
 beforeEach(() => {

@@ -1,9 +1,20 @@
 // The reference CRM's default store: customers in embedded SQLite (better-sqlite3), one file under DATA_DIR,
 // one column per custom field (named as in the spec).
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { type CustomerFields, type CustomerStore, customerFields, newCustomerId, type StoredCustomer } from "./store.js";
+
+/**
+ * better-sqlite3 13 on Node 22 and later: 12 can abort the process there when a statement is garbage
+ * collected (WiseLibs/better-sqlite3#1515, fixed in 13 only). 12 on Node 20, where 13 does not load.
+ * Same API; package.json installs 13 under the name better-sqlite3-node22.
+ */
+export const Database: typeof BetterSqlite3 = createRequire(import.meta.url)(
+  Number(process.versions.node.split(".")[0]) >= 22 ? "better-sqlite3-node22" : "better-sqlite3",
+);
+type Database = BetterSqlite3.Database;
 
 /**
  * The schema's history, oldest first; `schema_version` records how many have run. A new field is a new
@@ -22,7 +33,7 @@ export const migrations: readonly string[] = [
 ];
 
 /** Brings the database to the latest schema, each step in its own transaction; returns the version. */
-export function migrate(db: Database.Database, steps: readonly string[] = migrations): number {
+export function migrate(db: Database, steps: readonly string[] = migrations): number {
   db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   const current = (db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined)?.version ?? 0;
   if (current > steps.length) throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
@@ -48,9 +59,10 @@ interface PendingCreate {
 }
 
 export class SqliteCustomerStore implements CustomerStore {
-  readonly #db: Database.Database;
-  readonly #insert: Database.Statement;
-  readonly #select: Database.Statement;
+  readonly #db: Database;
+  readonly #insert: BetterSqlite3.Statement;
+  readonly #select: BetterSqlite3.Statement;
+  readonly #count: BetterSqlite3.Statement;
   readonly #insertBatch: (batch: PendingCreate[]) => void;
   #pending: PendingCreate[] = [];
 
@@ -60,7 +72,7 @@ export class SqliteCustomerStore implements CustomerStore {
     return new SqliteCustomerStore(new Database(join(dataDir, "crm.sqlite")), options);
   }
 
-  constructor(db: Database.Database, options: SqliteStoreOptions = {}) {
+  constructor(db: Database, options: SqliteStoreOptions = {}) {
     this.#db = db;
     if (!db.readonly) {
       // WAL: readers never block the writer. NORMAL: a commit survives a crash of the process (kill -9);
@@ -73,6 +85,7 @@ export class SqliteCustomerStore implements CustomerStore {
     const columns = customerFields.join(", ");
     this.#insert = db.prepare(`INSERT INTO customers (id, ${columns}) VALUES (?, ${customerFields.map(() => "?").join(", ")})`);
     this.#select = db.prepare(`SELECT id, ${columns} FROM customers WHERE id = ?`);
+    this.#count = db.prepare("SELECT count(*) AS n FROM customers");
     this.#insertBatch = db.transaction((batch: PendingCreate[]) => {
       // An absent field is NULL, an empty one ''.
       for (const { customer } of batch) this.#insert.run(customer.id, ...customerFields.map((name) => customer[name] ?? null));
@@ -112,7 +125,7 @@ export class SqliteCustomerStore implements CustomerStore {
 
   /** How many customers are stored. */
   count(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM customers").get() as { n: number }).n;
+    return (this.#count.get() as { n: number }).n;
   }
 
   async close(): Promise<void> {
