@@ -50,11 +50,13 @@ try {
   const warmUp = await load({ duration: 10 });
   const rowsBefore = await settledCount(store);
   const memoryBefore = residentMiB(server.pid);
-  // Whole cycles of the mix on every connection, so each status's count is known exactly.
-  const perConnection = Math.max(1, Math.round((warmUp.requests.average * seconds) / connections / mix.length)) * mix.length;
+  // Whole cycles of the mix on every connection, so each status's count is known exactly; sized by the
+  // warm-up's best second (its average still includes the server's cold start).
+  const perConnection = Math.max(1, Math.round((warmUp.requests.max * seconds) / connections / mix.length)) * mix.length;
   const amount = perConnection * connections;
   console.error(`sending ${amount} requests (about ${seconds} s)…`);
-  const run = await load({ maxConnectionRequests: perConnection });
+  // The count bounds the run; the duration (autocannon's default is 10 s) only caps it if the server stalls.
+  const run = await load({ maxConnectionRequests: perConnection, duration: seconds * 3 });
   const rowsAdded = (await settledCount(store)) - rowsBefore;
   const memoryAfter = residentMiB(server.pid);
 

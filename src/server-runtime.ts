@@ -247,9 +247,9 @@ export function createListener<Handlers>(
       "X-Content-Type-Options",
       "nosniff",
     ];
-    // Answered before the body was read (refused, or too large): close the connection rather than let
-    // Node read and discard however much more the client sends.
-    if (!req.complete) headers.push("Connection", "close");
+    // Answered before the body was read: Node reads and drops a body within the limit, and the connection
+    // lives on; a larger or unannounced one closes the connection instead of being read.
+    if (!req.complete && !(Number(req.headers["content-length"]) <= bodyLimit)) headers.push("Connection", "close");
     res.writeHead(status, headers);
     res.end(payload);
   }

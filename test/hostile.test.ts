@@ -124,6 +124,21 @@ describe("hostile input", () => {
     await stillAnswers();
   });
 
+  it("a request refused before its small body is read keeps the connection for the next request", async () => {
+    const socket = await openSocket(crm.url);
+    try {
+      const refused = readResponse(socket);
+      socket.write(rawPost({ ...json, "X-API-Key": "wrong" }, '{"customSearchableCustomerFieldOne":"x"}'));
+      expectAnswer(await refused, 401, errorOnly("invalid_api_key"));
+      expect((await refused).headers.connection).not.toBe("close");
+      const accepted = readResponse(socket);
+      socket.write(rawPost(json, '{"customSearchableCustomerFieldOne":"same connection"}'));
+      expect((await accepted).status).toBe(201);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it("a client that hangs up mid-body: nothing stored, nothing crashes", async () => {
     const rowsBefore = store.count();
     const socket = await openSocket(crm.url);
