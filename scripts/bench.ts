@@ -9,11 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "../generated/client.js";
-import { projectRoot } from "./generate.js";
-import { type ManagedProcess, startProcess } from "./managed-process.js";
 import { startMock } from "./mock.js";
 import { settledCount } from "./bench/rows.js";
 import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
+import { startServerScript } from "./server-script.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,15 +33,7 @@ interface Target {
 }
 
 async function startScript(key: string, name: string, script: string, env: Record<string, string> = {}): Promise<Target> {
-  const ready = /listening on (http:\/\/\S+)/;
-  const child: ManagedProcess = await startProcess({
-    command: process.execPath,
-    args: ["--import", "tsx", script],
-    cwd: projectRoot,
-    env: { ...process.env, PORT: "0", API_KEY: apiKey, NODE_ENV: "production", ...env },
-    ready,
-  });
-  const url = ready.exec(child.recentOutput())![1]!;
+  const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env });
   return { key, name, url, stop: () => child.stop() };
 }
 

@@ -7,10 +7,9 @@ import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { projectRoot } from "./generate.js";
-import { startProcess } from "./managed-process.js";
 import { settledCount } from "./bench/rows.js";
 import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
+import { startServerScript } from "./server-script.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const connections = 100;
@@ -33,15 +32,7 @@ const mix: { request: autocannon.Request; status: number }[] = [
 const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
-const ready = /listening on (http:\/\/\S+)/;
-const server = await startProcess({
-  command: process.execPath,
-  args: ["--import", "tsx", "scripts/start.ts"],
-  cwd: projectRoot,
-  env: { ...process.env, PORT: "0", API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir },
-  ready,
-});
-const url = ready.exec(server.recentOutput())![1]!;
+const { process: server, url } = await startServerScript("scripts/start.ts", { API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir });
 const store = SqliteCustomerStore.open(dataDir);
 try {
   const load = (options: { duration?: number; maxConnectionRequests?: number }) =>

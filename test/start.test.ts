@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/generate.js";
-import { startCrmProcess } from "./support/start.js";
+import { startServerScript } from "../scripts/server-script.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function startServer(env: Record<string, string>) {
-  const started = await startCrmProcess({ DATA_DIR: dataDir, ...env });
+  const started = await startServerScript("scripts/start.ts", { DATA_DIR: dataDir, ...env });
   return { server: started.process, line: started.line, url: started.url };
 }
 

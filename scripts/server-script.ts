@@ -1,0 +1,27 @@
+// One of the project's servers (scripts/start.ts, the benchmark's servers) as a child process on a free
+// port, for tests, the benchmark and the soak: run with tsx, ready once it prints "listening on <url>".
+import { fileURLToPath } from "node:url";
+import { type ManagedProcess, startProcess } from "./managed-process.js";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const readyLine = /listening on (http:\/\/\S+)/;
+
+export interface StartedServer {
+  process: ManagedProcess;
+  /** The line it printed when ready. */
+  line: string;
+  url: string;
+}
+
+/** Starts `script` (a path from the project's root) with these variables on top of PORT=0. */
+export async function startServerScript(script: string, env: Record<string, string>): Promise<StartedServer> {
+  const child = await startProcess({
+    command: process.execPath,
+    args: ["--import", "tsx", script],
+    cwd: projectRoot,
+    env: { ...process.env, PORT: "0", ...env },
+    ready: readyLine,
+  });
+  const line = child.recentOutput().split("\n").find((l) => readyLine.test(l))!;
+  return { process: child, line, url: readyLine.exec(line)![1]! };
+}
