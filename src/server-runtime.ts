@@ -79,8 +79,10 @@ const jsonContentType = "application/json; charset=utf-8";
 const defaultMediaTypes = [jsonMediaType, "text/plain"];
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-const logToStderr = (entry: LogEntry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
-const describe = (error: unknown) => (error instanceof Error ? error.stack : String(error));
+/** The default log: one JSON line per entry on stderr. */
+export const logToStderr = (entry: LogEntry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
+/** A thrown value as the log's `detail`: the stack of an Error, the text of anything else. */
+export const describeError = (error: unknown) => (error instanceof Error ? error.stack : String(error));
 
 /** One request and what is known so far about answering it. */
 interface Exchange {
@@ -354,7 +356,7 @@ export function createListener<Handlers>(
     try {
       result = await handlers[route.operationId]!(input as never);
     } catch (error) {
-      log({ level: "error", requestId, operationId: route.operationId, message: "The handler threw.", detail: describe(error) });
+      log({ level: "error", requestId, operationId: route.operationId, message: "The handler threw.", detail: describeError(error) });
       return sendError(exchange, 500, errors.unexpected());
     }
     const offContract = checkResponse(route, result, mediaType, validateResponses);
@@ -373,7 +375,7 @@ export function createListener<Handlers>(
   return (req, res, next) => {
     const exchange: Exchange = { req, res, requestId: randomUUID(), mediaType: jsonMediaType };
     handle(exchange, next).catch((error: unknown) => {
-      log({ level: "error", requestId: exchange.requestId, message: "The request failed unexpectedly.", detail: describe(error) });
+      log({ level: "error", requestId: exchange.requestId, message: "The request failed unexpectedly.", detail: describeError(error) });
       if (!res.headersSent) sendError(exchange, 500, errors.unexpected());
       else res.destroy();
     });

@@ -25,7 +25,6 @@ function properties(api: OpenApi, schema: Schema | undefined): Record<string, Sc
  */
 function textProperty(api: OpenApi, op: OperationModel, status: number, content: OperationModel["responses"][0]["content"]) {
   const textRef = content["text/plain"]?.schema?.$ref;
-  if (!content["text/plain"]) return undefined;
   const match = Object.entries(properties(api, content["application/json"]?.schema)).find(
     ([, schema]) => textRef !== undefined && schema.$ref === textRef,
   );

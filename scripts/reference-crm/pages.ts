@@ -3,7 +3,7 @@
 // lists customers (a list would give every address away).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LogEntry } from "../../src/server-runtime.js";
+import { describeError, type LogEntry, logToStderr } from "../../src/server-runtime.js";
 import { type CustomerStore, customerFields } from "./store.js";
 
 export interface PagesSettings {
@@ -102,7 +102,7 @@ function customerId(path: string): string | undefined {
 }
 
 /** A request listener for the pages; give it what the API listener does not handle. */
-export function createPages({ store, docsHtml, log = (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`) }: PagesSettings) {
+export function createPages({ store, docsHtml, log = logToStderr }: PagesSettings) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0]!;
     const requestId = randomUUID();
@@ -121,7 +121,7 @@ export function createPages({ store, docsHtml, log = (entry) => process.stderr.w
       if (!customer) return sendHtml(req, res, 404, notFoundPage());
       return sendHtml(req, res, 200, customerPage(customer as Record<string, string>));
     } catch (error) {
-      log({ level: "error", requestId, message: `The page ${path} failed.`, detail: error instanceof Error ? error.stack : String(error) });
+      log({ level: "error", requestId, message: `The page ${path} failed.`, detail: describeError(error) });
       if (!res.headersSent) sendHtml(req, res, 500, errorPage());
     }
   };

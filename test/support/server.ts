@@ -1,6 +1,7 @@
 // Servers in-process on a free loopback port: the stub server with the reference CRM's handlers and a
 // memory store, or the whole reference CRM (API and pages) on a given store.
 import { once } from "node:events";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
 import { createHttpServer, type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
@@ -19,6 +20,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Listens on a free loopback port; returns the URL and how to stop. */
+async function listenOnLoopback(server: Server) {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => stopGracefully(server, 1000) };
+}
+
 export async function startTestServer(options: Partial<ListenerOptions<Handlers>> = {}): Promise<TestServer> {
   const store = new MemoryCustomerStore();
   const logs: LogEntry[] = [];
@@ -33,10 +42,7 @@ export async function startTestServer(options: Partial<ListenerOptions<Handlers>
       ...options,
     }),
   );
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, store, logs, close: () => stopGracefully(server, 1000) };
+  return { ...(await listenOnLoopback(server)), store, logs };
 }
 
 export interface CrmTestServer {
@@ -50,8 +56,5 @@ export async function startCrmServer(store: CustomerStore, docsHtml?: Buffer, li
   const logs: LogEntry[] = [];
   const server = createHttpServer(limits);
   server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log: (entry) => logs.push(entry) }));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, logs, close: () => stopGracefully(server, 1000) };
+  return { ...(await listenOnLoopback(server)), logs };
 }
