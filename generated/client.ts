@@ -17,23 +17,23 @@ export type CreateCustomerResult<Accept extends ResponseMediaType<CreateCustomer
 
 /** A typed client with one method per operation of the spec. */
 export function createClient(options: ClientOptions) {
-  const call = createCaller(options, "X-API-Key");
+  const call = createCaller(options, "Authorization");
   return {
     /**
-     * Create a new customer (`POST /customers`).
+     * Create a new customer (`POST /customer`).
      *
-     * Called by Khoros Marketing when an agent links a social profile to a new customer. The CRM stores the
-     * custom fields it receives and answers with the new customer's `id` and a `url` where the agent can see
-     * the customer.
+     * Khoros Marketing calls this when an agent creates a customer in the CRM. The CRM stores the custom
+     * fields it receives and answers with the new customer's `id` and the `url` where the agent can see it.
      *
-     * An unknown property, a body that is not a JSON object, or a wrong `Content-Type` is answered with 400;
-     * a known field or header with a wrong type or value is answered with 422, listing every violation.
+     * **Kit decisions:** a body that is not a JSON object, a wrong `Content-Type`, or a property the schema
+     * does not have is answered with 400; a known field with a wrong type is answered with 422, listing
+     * every violation. 406 and 413 are additions to the vendor's statuses.
      */
     createCustomer<Accept extends ResponseMediaType<CreateCustomer> = "application/json">(
       body: RequestBody<CreateCustomer>,
       options?: CallOptions<CreateCustomer, Accept>,
     ): Promise<CreateCustomerResult<Accept>> {
-      const operation = { method: "POST", path: "/customers", statuses: [201, 400, 401, 406, 413, 422, 500] } as const;
+      const operation = { method: "POST", path: "/customer", statuses: [201, 400, 401, 406, 413, 422, 500] } as const;
       return call(operation, { ...options, body }) as Promise<CreateCustomerResult<Accept>>;
     },
   };

@@ -48,9 +48,9 @@ interface Run {
 /** Loads the target for `duration` seconds, or with exactly `amount` requests (waiting for every answer). */
 async function load(target: Target, duration: number, amount?: number): Promise<Run> {
   const result = await autocannon({
-    url: `${target.url}/customers`,
+    url: `${target.url}/customer`,
     method: "POST",
-    headers: { "X-API-Key": apiKey, "Content-Type": "application/json", Accept: "application/json" },
+    headers: { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" },
     body,
     connections,
     ...(amount ? { amount } : { duration }),
@@ -81,9 +81,9 @@ async function clientOverhead(baseUrl: string): Promise<number> {
     if (result.status !== 201) throw new Error(`generated client got ${result.status}`);
   };
   const hand = async () => {
-    const response = await fetch(`${baseUrl}/customers`, {
+    const response = await fetch(`${baseUrl}/customer`, {
       method: "POST",
-      headers: { "X-API-Key": apiKey, "Content-Type": "application/json", Accept: "application/json" },
+      headers: { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(parsedBody),
     });
     const data: unknown = await response.json();

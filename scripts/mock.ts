@@ -1,10 +1,14 @@
 // Prism, for contract tests of either side.
-//   npm run mock          serves a mock of the bundled spec on http://127.0.0.1:4010 (PORT overrides) until Ctrl-C
+//   npm run mock          serves a mock of the bundled spec on http://127.0.0.1:4010 until Ctrl-C
+//                         (PORT overrides the port; BASE_PATH, such as /api/v1, serves every path under it)
 //   startMock()           a mock from a consumer's test setup (free port by default)
 //   startProxy()          a validating proxy in front of a real server, for provider contract tests
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseDocument } from "yaml";
 import { freePort, type ManagedProcess, startProcess } from "./managed-process.js";
 import { packageBin } from "./package-bin.js";
 
@@ -18,6 +22,8 @@ export interface MockOptions {
   host?: string;
   /** OpenAPI file to serve; the kit's bundled spec by default. */
   spec?: string;
+  /** A path to serve every path of the spec under, such as `/api/v1` (Prism itself serves them at the root). */
+  basePath?: string;
 }
 
 export interface RunningPrism {
@@ -30,17 +36,36 @@ export interface RunningPrism {
   recentOutput(): string;
 }
 
+/** A copy of the spec (in a new folder) whose paths are all below `basePath`. */
+function specUnder(spec: string, basePath: string): { file: string; remove(): void } {
+  const document = parseDocument(readFileSync(spec, "utf8"));
+  const prefix = `/${basePath.replace(/^\/+|\/+$/g, "")}`;
+  const paths = document.get("paths") as { items: { key: { value: string } }[] };
+  for (const item of paths.items) item.key.value = `${prefix}${item.key.value}`;
+  const folder = mkdtempSync(join(tmpdir(), "mock-spec-"));
+  writeFileSync(join(folder, "openapi.yaml"), document.toString());
+  return { file: join(folder, "openapi.yaml"), remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
 async function startPrism(command: "mock" | "proxy", extraArgs: string[], options: MockOptions): Promise<RunningPrism> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? (await freePort());
   const spec = options.spec ?? bundledSpec;
   if (!existsSync(spec)) throw new Error(`No spec at ${spec}: run npm run generate first.`);
-  const prism: ManagedProcess = await startProcess({
-    command: process.execPath,
-    args: [packageBin("@stoplight/prism-cli", "prism"), command, spec, ...extraArgs, "--host", host, "--port", String(port)],
-    ready: /Prism is listening on/,
-  });
-  return { url: `http://${host}:${port}`, port, stop: () => prism.stop(), recentOutput: prism.recentOutput };
+  const served = options.basePath ? specUnder(spec, options.basePath) : { file: spec, remove() {} };
+  let prism: ManagedProcess;
+  try {
+    prism = await startProcess({
+      command: process.execPath,
+      args: [packageBin("@stoplight/prism-cli", "prism"), command, served.file, ...extraArgs, "--host", host, "--port", String(port)],
+      ready: /Prism is listening on/,
+    });
+  } catch (error) {
+    served.remove();
+    throw error;
+  }
+  const stop = () => prism.stop().finally(() => served.remove());
+  return { url: `http://${host}:${port}`, port, stop, recentOutput: prism.recentOutput };
 }
 
 /** Starts Prism serving the spec's examples and resolves once it is listening. */
@@ -65,8 +90,9 @@ export function startProxy(options: ProxyOptions): Promise<RunningPrism> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const mock = await startMock({ port: Number(process.env.PORT ?? 4010) });
-  console.log(`Prism mock of createCustomer listening on ${mock.url} (POST ${mock.url}/customers); Ctrl-C stops it.`);
+  const basePath = process.env.BASE_PATH?.replace(/\/+$/, "") ?? "";
+  const mock = await startMock({ port: Number(process.env.PORT ?? 4010), basePath });
+  console.log(`Prism mock of the custom-CRM API listening on ${mock.url}${basePath} (the instanceUrl to call); Ctrl-C stops it.`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void mock.stop().then(() => process.exit(0)));
   }

@@ -14,19 +14,19 @@ import { startServerScript } from "./server-script.js";
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const connections = 100;
 const apiKey = "soak-key";
-const json = { "Content-Type": "application/json", "X-API-Key": apiKey };
+const json = { "Content-Type": "application/json", Authorization: apiKey };
 const valid = JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe", customNonSearchableCustomerFieldTwo: "Ünïcødé ✓" });
 
 /** One cycle of what each connection sends, with the status each must get. */
 const mix: { request: autocannon.Request; status: number }[] = [
-  { request: { method: "POST", path: "/customers", headers: json, body: valid }, status: 201 },
-  { request: { method: "POST", path: "/customers", headers: { ...json, Accept: "text/plain" }, body: valid }, status: 201 },
-  { request: { method: "POST", path: "/customers", headers: json, body: "{}" }, status: 201 },
-  { request: { method: "POST", path: "/customers", headers: json, body: '{"favouriteColour":"teal"}' }, status: 400 },
-  { request: { method: "POST", path: "/customers", headers: json, body: '{"customSearchableCustomerFieldOne":42}' }, status: 422 },
-  { request: { method: "POST", path: "/customers", headers: json, body: '{"customSearchableCustomerFieldOne":' }, status: 400 },
-  { request: { method: "POST", path: "/customers", headers: { ...json, "X-API-Key": "wrong" }, body: valid }, status: 401 },
-  { request: { method: "POST", path: "/customers", headers: { ...json, Accept: "image/png" }, body: valid }, status: 406 },
+  { request: { method: "POST", path: "/customer", headers: json, body: valid }, status: 201 },
+  { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "text/plain" }, body: valid }, status: 201 },
+  { request: { method: "POST", path: "/customer", headers: json, body: "{}" }, status: 201 },
+  { request: { method: "POST", path: "/customer", headers: json, body: '{"favouriteColour":"teal"}' }, status: 400 },
+  { request: { method: "POST", path: "/customer", headers: json, body: '{"customSearchableCustomerFieldOne":42}' }, status: 422 },
+  { request: { method: "POST", path: "/customer", headers: json, body: '{"customSearchableCustomerFieldOne":' }, status: 400 },
+  { request: { method: "POST", path: "/customer", headers: { ...json, Authorization: "wrong" }, body: valid }, status: 401 },
+  { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "image/png" }, body: valid }, status: 406 },
 ];
 
 const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;

@@ -218,22 +218,38 @@ class Comparison {
   }
 
   paths(before: Record<string, any>, after: Record<string, any>) {
+    const methodsOf = (item: any) => httpMethods.filter((m) => item?.[m]);
+    const label = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+    // An operation that left its path and method keeps its operationId: follow it to where it went.
+    const byOperationId = new Map(
+      Object.entries(after).flatMap(([path, item]) => methodsOf(item).map((method) => [item[method].operationId, { path, method }] as const)),
+    );
+    const movedTo = new Set<string>();
     for (const [path, itemBefore] of Object.entries(before)) {
       const itemAfter = after[path];
-      if (itemAfter === undefined) {
-        this.add(true, `removed path ${path}`);
-        continue;
+      const lost: string[] = [];
+      for (const method of methodsOf(itemBefore)) {
+        const was = itemBefore[method];
+        const target = itemAfter?.[method] ? { path, method } : byOperationId.get(was.operationId);
+        if (!target || (target.path !== path && before[target.path]?.[target.method])) {
+          lost.push(method);
+          continue;
+        }
+        if (target.path !== path || target.method !== method) {
+          movedTo.add(label(target.method, target.path));
+          this.add(true, `${label(method, path)}: moved to ${label(target.method, target.path)} (operationId ${was.operationId})`);
+        }
+        const item = after[target.path];
+        this.operation(was, item[target.method], label(method, path), itemBefore.parameters ?? [], item.parameters ?? []);
       }
-      for (const method of httpMethods.filter((m) => itemBefore[m])) {
-        const label = `${method.toUpperCase()} ${path}`;
-        if (itemAfter[method]) this.operation(itemBefore[method], itemAfter[method], label, itemBefore.parameters ?? [], itemAfter.parameters ?? []);
-        else this.add(true, `removed operation ${label}`);
-      }
-      for (const method of httpMethods.filter((m) => itemAfter[m] && !itemBefore[m])) {
-        this.add(false, `added operation ${method.toUpperCase()} ${path}`);
-      }
+      if (!itemAfter && lost.length === methodsOf(itemBefore).length) this.add(true, `removed path ${path}`);
+      else for (const method of lost) this.add(true, `removed operation ${label(method, path)}`);
     }
-    for (const path of Object.keys(after).filter((p) => !before[p])) this.add(false, `added path ${path}`);
+    for (const [path, itemAfter] of Object.entries(after)) {
+      const added = methodsOf(itemAfter).filter((m) => !before[path]?.[m] && !movedTo.has(label(m, path)));
+      if (!before[path] && added.length === methodsOf(itemAfter).length) this.add(false, `added path ${path}`);
+      else for (const method of added) this.add(false, `added operation ${label(method, path)}`);
+    }
   }
 
   private operation(b: any, a: any, label: string, paramsBefore: any[], paramsAfter: any[]) {

@@ -2,7 +2,8 @@
 //   PORT        port to listen on (default 3000; 0 picks a free one)
 //   HOST        interface to listen on (default 127.0.0.1)
 //   API_KEY     accepted API keys, comma-separated (rotation); when unset, one random key is made and printed
-//   PUBLIC_URL  origin of the customer links it answers with (default http://localhost:PORT)
+//   PUBLIC_URL  where Khoros and agents reach it, the instanceUrl to register in Khoros (default
+//               http://127.0.0.1:PORT); its path, such as /api/v1, is the base path of the API and the pages
 //   STORE       sqlite (default) or memory
 //   DATA_DIR    where SQLite keeps its file (default ./data)
 import { randomBytes } from "node:crypto";
@@ -10,7 +11,7 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { createHttpServer, stopGracefully } from "../src/http-server.js";
+import { createHttpServer, stopGracefully } from "../generated/server.js";
 import { buildDocs, defaultDocsPath } from "./docs.js";
 import { createCrmListener } from "./reference-crm/app.js";
 import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
@@ -50,11 +51,11 @@ const server = createHttpServer();
 server.listen(Number(process.env.PORT ?? 3000), host);
 await once(server, "listening");
 const { port } = server.address() as AddressInfo;
-const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+const publicUrl = (process.env.PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, "");
 server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys }));
 
 const keyNote = generatedKey ? `; API key (generated, set API_KEY to choose): ${generatedKey}` : "";
-console.log(`createCustomer server listening on http://${host}:${port} (POST /customers, docs at /docs, customers ${where})${keyNote}`);
+console.log(`reference CRM listening on http://${host}:${port} (instanceUrl ${publicUrl}, docs at ${publicUrl}/docs, customers ${where})${keyNote}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {

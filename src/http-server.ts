@@ -2,7 +2,7 @@
 // error body for requests Node rejects before they reach the listener, and a graceful stop.
 import { createServer, type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { ErrorBody } from "./server-errors.js";
+import { type ErrorCatalogue, errorFrom } from "./server-errors.js";
 
 export interface HttpServerLimits {
   /** Time allowed to receive the request headers (a slow client is cut off after it). */
@@ -13,19 +13,18 @@ export interface HttpServerLimits {
   keepAliveTimeoutMs?: number;
 }
 
-/** Node's parser errors, answered in the contract's shape. */
-function parserErrorResponse(code: string | undefined): [number, ErrorBody] {
-  if (code === "HPE_HEADER_OVERFLOW") {
-    return [431, { error: "headers_too_large", message: "The request headers are larger than this server accepts." }];
-  }
-  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
-    return [408, { error: "request_timeout", message: "The request took too long to arrive." }];
-  }
-  return [400, { error: "bad_request", message: "The request is not valid HTTP." }];
+/** Node's parser errors, answered in the contract's shape: the status and the catalogue's situation. */
+function parserError(code: string | undefined): [number, "headersTooLarge" | "requestTimeout" | "badRequest"] {
+  if (code === "HPE_HEADER_OVERFLOW") return [431, "headersTooLarge"];
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return [408, "requestTimeout"];
+  return [400, "badRequest"];
 }
 
-/** A server to attach the listener to: `createHttpServer().on("request", listener)`. */
-export function createHttpServer(limits: HttpServerLimits = {}): Server {
+/**
+ * A server to attach the listener to. generated/server.ts exports it with the spec's error catalogue:
+ * `createHttpServer().on("request", listener)`.
+ */
+export function createHttpServerWith(errorCatalogue: ErrorCatalogue, limits: HttpServerLimits = {}): Server {
   const headersTimeout = limits.headersTimeoutMs ?? 10_000;
   const server = createServer({
     headersTimeout,
@@ -36,8 +35,8 @@ export function createHttpServer(limits: HttpServerLimits = {}): Server {
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
-    const [status, body] = parserErrorResponse(error.code);
-    const json = JSON.stringify(body);
+    const [status, situation] = parserError(error.code);
+    const json = JSON.stringify(errorFrom(errorCatalogue, situation));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(json)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${json}`,

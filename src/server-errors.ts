@@ -1,4 +1,6 @@
-// The contract's error bodies, and how validation errors become `fields` entries with readable sentences.
+// The contract's error bodies. Codes and messages come from the spec's error catalogue
+// (spec/errors.yaml, generated into generated/server.ts); this module fills in their placeholders and turns
+// validation errors into `fields` entries with readable sentences.
 
 export interface ErrorBody {
   error: string;
@@ -12,6 +14,68 @@ export interface FieldError {
   errorMessage: string;
 }
 
+/** One situation of the catalogue: its code, and its message with `{placeholders}`. */
+export interface CatalogueEntry {
+  readonly error: string;
+  readonly message: string;
+}
+export type ErrorCatalogue = Readonly<Record<string, CatalogueEntry>>;
+
+/** The names in a message's `{placeholders}`. */
+export type Placeholders<Message extends string> = Message extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+
+/** The values a message needs: none, or one string per placeholder. */
+export type PlaceholderValues<Message extends string> = [Placeholders<Message>] extends [never]
+  ? []
+  : [values: Record<Placeholders<Message>, string>];
+
+/**
+ * The situations the runtime answers by itself, with the placeholders it fills in. The generator refuses
+ * a spec whose catalogue lacks one of them, or whose error responses do not list their codes.
+ */
+export const runtimeSituations = {
+  malformedJson: [],
+  notUtf8: [],
+  loneSurrogate: [],
+  emptyBody: [],
+  notAnObject: [],
+  wrongContentType: [],
+  unknownField: ["name"],
+  invalidField: ["problem"],
+  fieldValidation: ["problems"],
+  invalidApiKey: ["header"],
+  notAcceptable: ["mediaTypes"],
+  payloadTooLarge: ["limit"],
+  notFound: ["path"],
+  methodNotAllowed: ["path", "method", "allowed"],
+  unexpected: [],
+  badRequest: [],
+  requestTimeout: [],
+  headersTooLarge: [],
+} as const satisfies Record<string, readonly string[]>;
+export type RuntimeSituation = keyof typeof runtimeSituations;
+
+/** The catalogue's message for a situation, its placeholders filled in. */
+export function fillMessage(template: string, values: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The error body of a catalogue situation. */
+export function errorFrom(catalogue: ErrorCatalogue, situation: string, values?: Readonly<Record<string, string>>): ErrorBody {
+  const entry = catalogue[situation];
+  if (!entry) throw new Error(`The error catalogue has no situation ${situation}.`);
+  return { error: entry.error, message: fillMessage(entry.message, values) };
+}
+
+/** "a", "a or b", "a, b or c". */
+export const alternatives = (items: readonly string[]) =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+
+/** 65536 → "64 KiB", 1000 → "1000 bytes". */
+export const sizeInWords = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+
 /** The part of an Ajv error this module reads. */
 export interface ValidationError {
   instancePath: string;
@@ -19,39 +83,6 @@ export interface ValidationError {
   params: Record<string, unknown>;
   message?: string;
 }
-
-export const errors = {
-  notJsonObject: (): ErrorBody => ({ error: "invalid_payload", message: "The request body must be a JSON object." }),
-  wrongContentType: (): ErrorBody => ({
-    error: "invalid_payload",
-    message: "The request body must be sent as Content-Type: application/json (UTF-8).",
-  }),
-  unknownProperty: (name: string): ErrorBody => ({
-    error: "invalid_field",
-    message: "The request body has a field that is not part of the schema.",
-    fields: { name, errorMessage: `${name} is not a known field.` },
-  }),
-  fieldValidation: (fields: FieldError[]): ErrorBody => ({
-    error: "field_validation_error",
-    message: "Some fields have a wrong type or value.",
-    fields,
-  }),
-  invalidApiKey: (): ErrorBody => ({ error: "invalid_api_key", message: "The API key is missing, unknown or revoked." }),
-  notAcceptable: (available: readonly string[]): ErrorBody => ({
-    error: "not_acceptable",
-    message: `This server answers in ${available.join(" or ")} only.`,
-  }),
-  payloadTooLarge: (limit: number): ErrorBody => ({
-    error: "payload_too_large",
-    message: `The request body is larger than ${limit % 1024 === 0 ? `${limit / 1024} KiB` : `${limit} bytes`}.`,
-  }),
-  notFound: (): ErrorBody => ({ error: "not_found", message: "There is no operation at this path." }),
-  methodNotAllowed: (): ErrorBody => ({
-    error: "method_not_allowed",
-    message: "This path does not accept this method; the Allow header lists those it does.",
-  }),
-  unexpected: (): ErrorBody => ({ error: "unexpected_error", message: "Something went wrong on our side. Please try again later." }),
-};
 
 /** `/address/city` → `address.city` (JSON Pointer segments, unescaped). */
 function fieldName(instancePath: string, child?: unknown): string {
@@ -71,6 +102,8 @@ const formatNames: Record<string, string> = {
   "date-time": "a date and time (RFC 3339)",
   date: "a date (YYYY-MM-DD)",
   uuid: "a UUID",
+  int32: "an integer from -2147483648 to 2147483647",
+  int64: "an integer from -9223372036854775808 to 9223372036854775807",
 };
 
 function sentence(name: string, error: ValidationError): string {
@@ -86,6 +119,8 @@ function sentence(name: string, error: ValidationError): string {
       return `${name} must be at least ${params.limit} characters long.`;
     case "maxLength":
       return `${name} must be at most ${params.limit} characters long.`;
+    case "minItems":
+      return `${name} must have at least ${params.limit} items.`;
     case "pattern":
       return `${name} does not have the expected format.`;
     case "enum":

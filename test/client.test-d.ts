@@ -15,7 +15,7 @@ describe("createCustomer types", () => {
 
   it("rejects a header value that is not a string, and an unknown header", () => {
     // @ts-expect-error header values are strings
-    void client.createCustomer({}, { headers: { "X-Khoros-Company-Id": 7 } });
+    void client.createCustomer({}, { headers: { "x-sf-company-id": 7 } });
     // @ts-expect-error only the spec's three headers are accepted
     void client.createCustomer({}, { headers: { "X-Other": "x" } });
   });

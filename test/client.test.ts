@@ -11,25 +11,25 @@ function recordingFetch(status: number, body: string, contentType: string) {
   return { fetch, requests };
 }
 
-const customer = { id: "c1", url: "https://crm.test/customers/c1", customSearchableCustomerFieldOne: "a" };
+const customer = { id: "c1", url: "https://crm.test/agent/customers/c1", customSearchableCustomerFieldOne: "a" };
 
 describe("createCustomer request", () => {
-  it("posts the JSON body to /customers with the API key, Accept and the Khoros headers", async () => {
+  it("posts the JSON body to /customer with the API key, Accept and the Khoros headers", async () => {
     const { fetch, requests } = recordingFetch(201, JSON.stringify(customer), "application/json");
     const client = createClient({ baseUrl: "http://crm.test/api/", apiKey: "secret-1", fetch });
     await client.createCustomer(
       { customSearchableCustomerFieldOne: "a" },
-      { headers: { "X-Khoros-Agent-Email": "a@b.test", "X-Khoros-Company-Id": "7" } },
+      { headers: { "x-sf-user-email": "not an email", "x-sf-company-id": "" } },
     );
     const [request] = requests;
     expect(request!.method).toBe("POST");
-    expect(request!.url).toBe("http://crm.test/api/customers");
-    expect(request!.headers.get("x-api-key")).toBe("secret-1");
+    expect(request!.url).toBe("http://crm.test/api/customer");
+    expect(request!.headers.get("authorization")).toBe("secret-1");
     expect(request!.headers.get("accept")).toBe("application/json");
     expect(request!.headers.get("content-type")).toBe("application/json");
-    expect(request!.headers.get("x-khoros-agent-email")).toBe("a@b.test");
-    expect(request!.headers.get("x-khoros-company-id")).toBe("7");
-    expect(request!.headers.has("x-khoros-initiative-id")).toBe(false);
+    expect(request!.headers.get("x-sf-user-email")).toBe("not an email");
+    expect(request!.headers.get("x-sf-company-id")).toBe("");
+    expect(request!.headers.has("x-sf-initiative")).toBe(false);
     expect(await request!.json()).toEqual({ customSearchableCustomerFieldOne: "a" });
   });
 

@@ -32,9 +32,9 @@ async function nextLineAbout(file: string): Promise<string> {
 }
 
 const createCustomer = (body: unknown) =>
-  fetch(`${mockUrl}/customers`, {
+  fetch(`${mockUrl}/customer`, {
     method: "POST",
-    headers: { "X-API-Key": "test-key", "Content-Type": "application/json" },
+    headers: { Authorization: "test-key", "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
 
@@ -90,8 +90,8 @@ describe("npm run dev", () => {
   it("reports a broken save in one line and keeps the last good output", async () => {
     const { spec, generated } = paths(scratch);
     const before = readFileSync(join(generated, "openapi.yaml"), "utf8");
-    appendFileSync(join(spec, "components/schemas/Error.yaml"), "broken: : :\n");
-    const line = await nextLineAbout("components/schemas/Error.yaml");
+    appendFileSync(join(spec, "components/schemas/ErrorMessage.yaml"), "broken: : :\n");
+    const line = await nextLineAbout("components/schemas/ErrorMessage.yaml");
     expect(line).toMatch(cycleLine);
     expect(line).toMatch(/ · lint: \d+ errors?, \d+ warnings? \(first: [a-z-]+\) · generate failed, last good output kept · /);
     expect(readFileSync(join(generated, "openapi.yaml"), "utf8")).toBe(before);

@@ -40,7 +40,7 @@ it("keeps every acknowledged customer across a SIGKILL and a restart on the same
 
   running = await startServerScript("scripts/start.ts", env);
   for (const id of acknowledged.keys()) {
-    const response = await fetch(`${running.url}/customers/${id}`);
+    const response = await fetch(`${running.url}/agent/customers/${id}`);
     expect(response.status, id).toBe(200);
   }
   await running.process.stop();
@@ -80,7 +80,7 @@ it("keeps every customer acknowledged before a SIGKILL under load", async () => 
 
   running = await startServerScript("scripts/start.ts", env);
   const sample = [...acknowledged.keys()].filter((_, i) => i % 50 === 0);
-  for (const id of sample) expect((await fetch(`${running.url}/customers/${id}`)).status, id).toBe(200);
+  for (const id of sample) expect((await fetch(`${running.url}/agent/customers/${id}`)).status, id).toBe(200);
   await running.process.stop();
   running = undefined;
 

@@ -52,7 +52,7 @@ interface Answer {
 /** Sends the request and checks what every answer must be; returns the answer, or throws what is wrong. */
 async function exchange(request: HttpRequest): Promise<Answer> {
   sent++;
-  const response = await fetch(`${crm.url}/customers`, { method: "POST", headers: request.headers, body: request.body });
+  const response = await fetch(`${crm.url}/customer`, { method: "POST", headers: request.headers, body: request.body });
   const raw = await response.text();
   const mediaType = (response.headers.get("content-type") ?? "").split(";")[0]!;
   const body = mediaType === "application/json" ? JSON.parse(raw) : raw;

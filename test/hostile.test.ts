@@ -9,7 +9,7 @@ import { openSocket, type RawResponse, rawExchange, rawPost, readResponse } from
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 
 const limit = 64 * 1024;
-const json = { "Content-Type": "application/json", "X-API-Key": apiKeys.primary };
+const json = { "Content-Type": "application/json", Authorization: apiKeys.primary };
 const errorOnly = (error: string) => ({ error, message: expect.any(String) });
 const naming = (error: string, name: string) => ({ ...errorOnly(error), fields: { name, errorMessage: expect.any(String) } });
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** The server still creates a customer after whatever came before. */
 async function stillAnswers() {
-  const response = await fetch(`${crm.url}/customers`, { method: "POST", headers: json, body: '{"customSearchableCustomerFieldOne":"after"}' });
+  const response = await fetch(`${crm.url}/customer`, { method: "POST", headers: json, body: '{"customSearchableCustomerFieldOne":"after"}' });
   expect(response.status).toBe(201);
 }
 
@@ -55,7 +55,7 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "a JSON string", bytes: rawPost(json, '"x"'), status: 400, body: errorOnly("invalid_payload") },
   { row: "JSON null", bytes: rawPost(json, "null"), status: 400, body: errorOnly("invalid_payload") },
   { row: "Content-Type text/plain", bytes: rawPost({ ...json, "Content-Type": "text/plain" }, "{}"), status: 400, body: errorOnly("invalid_payload") },
-  { row: "no Content-Type", bytes: rawPost({ "X-API-Key": apiKeys.primary }, "{}"), status: 400, body: errorOnly("invalid_payload") },
+  { row: "no Content-Type", bytes: rawPost({ Authorization: apiKeys.primary }, "{}"), status: 400, body: errorOnly("invalid_payload") },
   { row: "a charset other than UTF-8", bytes: rawPost({ ...json, "Content-Type": "application/json; charset=utf-16" }, "{}"), status: 400, body: errorOnly("invalid_payload") },
   { row: "invalid UTF-8", bytes: rawPost(json, Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x22, 0x22, 0x7d])), status: 400, body: errorOnly("invalid_payload") },
   { row: "a body one byte over the limit", bytes: rawPost(json, oneByteOver), status: 413, body: errorOnly("payload_too_large") },
@@ -69,7 +69,7 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "a __proto__ key", bytes: rawPost(json, '{"__proto__": {"polluted": true}}'), status: 400, body: naming("invalid_field", "__proto__") },
   { row: "a constructor.prototype key", bytes: rawPost(json, '{"constructor": {"prototype": {"polluted": true}}}'), status: 400, body: naming("invalid_field", "constructor") },
   { row: "a prototype key", bytes: rawPost(json, '{"prototype": {"polluted": true}}'), status: 400, body: naming("invalid_field", "prototype") },
-  { row: "a header value over 16 KiB", bytes: rawPost({ ...json, "X-Khoros-Company-Id": "x".repeat(17 * 1024) }, "{}"), status: 431, body: errorOnly("headers_too_large") },
+  { row: "a header value over 16 KiB", bytes: rawPost({ ...json, "x-sf-company-id": "x".repeat(17 * 1024) }, "{}"), status: 431, body: errorOnly("headers_too_large") },
 ];
 
 describe("hostile input", () => {
@@ -128,7 +128,7 @@ describe("hostile input", () => {
     const socket = await openSocket(crm.url);
     try {
       const refused = readResponse(socket);
-      socket.write(rawPost({ ...json, "X-API-Key": "wrong" }, '{"customSearchableCustomerFieldOne":"x"}'));
+      socket.write(rawPost({ ...json, Authorization: "wrong" }, '{"customSearchableCustomerFieldOne":"x"}'));
       expectAnswer(await refused, 401, errorOnly("invalid_api_key"));
       expect((await refused).headers.connection).not.toBe("close");
       const accepted = readResponse(socket);
@@ -159,7 +159,7 @@ describe("hostile input", () => {
         (_, i) =>
           new Promise<number>((resolve, reject) => {
             const body = JSON.stringify({ customSearchableCustomerFieldOne: `concurrent ${i}` });
-            const req = httpRequest(`${crm.url}/customers`, { method: "POST", agent: false, headers: { ...json, "Content-Length": Buffer.byteLength(body) } });
+            const req = httpRequest(`${crm.url}/customer`, { method: "POST", agent: false, headers: { ...json, "Content-Length": Buffer.byteLength(body) } });
             req.on("response", (res) => {
               res.resume();
               resolve(res.statusCode!);

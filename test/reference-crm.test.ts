@@ -44,7 +44,7 @@ describe("the customer page", () => {
     });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
-    expect(created.data.url).toMatch(new RegExp(`^${publicUrl}/customers/cus_`));
+    expect(created.data.url).toMatch(new RegExp(`^${publicUrl}/agent/customers/cus_`));
     const response = await page(created.data.url);
     const html = await response.text();
     expect(response.status).toBe(200);
@@ -58,11 +58,30 @@ describe("the customer page", () => {
     expect(html).toMatch(/Custom non searchable customer field one<\/dt><dd><span class="none">not set/);
   });
 
-  it.each(["/customers/cus_does-not-exist", "/customers/%E0%A4%A", "/nowhere"])("answers %s with a 404 page", async (path) => {
-    const response = await fetch(`${crm.url}${path}`);
+  it("answers an unknown customer's page with a 404 page", async () => {
+    const response = await fetch(`${crm.url}/agent/customers/cus_does-not-exist`);
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await response.text()).toContain("<h1>Not found</h1>");
+  });
+
+  it.each([
+    ["GET", "/nowhere", 404, { error: "not_found", message: "This API has no operation at /nowhere." }, undefined],
+    ["GET", "/agent/customers/%E0%A4%A", 404, { error: "not_found", message: "This API has no operation at /agent/customers/%E0%A4%A." }, undefined],
+    ["POST", "/customers", 404, { error: "not_found", message: "This API has no operation at /customers." }, undefined],
+    ["POST", "/nope", 404, { error: "not_found", message: "This API has no operation at /nope." }, undefined],
+    ["POST", "/docs", 405, { error: "method_not_allowed", message: "/docs does not accept POST: use GET or HEAD." }, "GET, HEAD"],
+    ["DELETE", "/agent/customers/cus_x", 405, { error: "method_not_allowed", message: "/agent/customers/cus_x does not accept DELETE: use GET or HEAD." }, "GET, HEAD"],
+    ["GET", "/customer", 405, { error: "method_not_allowed", message: "/customer does not accept GET: use POST." }, "POST"],
+  ])("answers %s %s in the contract's shape (%i), never HTML", async (method, path, status, body, allow) => {
+    for (const accept of ["application/json", "text/plain"]) {
+      const response = await fetch(`${crm.url}${path}`, { method, headers: { Accept: accept } });
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toBe(`${accept}; charset=utf-8`);
+      expect(response.headers.get("allow")).toBe(allow ?? null);
+      const text = await response.text();
+      expect(accept === "text/plain" ? text : JSON.parse(text)).toEqual(accept === "text/plain" ? body.message : body);
+    }
   });
 
   it("serves the docs at /docs and a home page at /", async () => {
@@ -120,6 +139,6 @@ describe("storage failures", () => {
     expect(failed.status).toBe(500);
     expect(failed.data).toEqual(unexpected);
     expect(crm.logs[0]!.detail).toMatch(/readonly|read-only/i);
-    expect((await fetch(`${crm.url}/customers/cus_x`)).status).toBe(404);
+    expect((await fetch(`${crm.url}/agent/customers/cus_x`)).status).toBe(404);
   });
 });

@@ -51,9 +51,9 @@ describe("answers and logs", () => {
 
   it("never logs an API key, presented or configured, and never answers with internals", async () => {
     const responses = await Promise.all([
-      fetch(`${crm.url}/customers`, { method: "POST", headers: { "X-API-Key": apiKeys.primary, "Content-Type": "application/json" }, body: "{}" }),
-      fetch(`${crm.url}/customers`, { method: "POST", headers: { "X-API-Key": "presented-wrong-key-7f3a", "Content-Type": "application/json" }, body: "{}" }),
-      fetch(`${crm.url}/customers`, { method: "POST", headers: { "X-API-Key": apiKeys.rotated, "Content-Type": "application/json" }, body: "{" }),
+      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: apiKeys.primary, "Content-Type": "application/json" }, body: "{}" }),
+      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: "presented-wrong-key-7f3a", "Content-Type": "application/json" }, body: "{}" }),
+      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: apiKeys.rotated, "Content-Type": "application/json" }, body: "{" }),
     ]);
     expect(responses.map((r) => r.status)).toEqual([500, 401, 400]);
     const bodies = await Promise.all(responses.map((r) => r.text()));
@@ -63,7 +63,7 @@ describe("answers and logs", () => {
     for (const key of [apiKeys.primary, apiKeys.rotated, "presented-wrong-key-7f3a"]) expect(JSON.stringify(crm.logs)).not.toContain(key); // …keys never
   });
 
-  it.each(["/customers", "/customers/cus_x", "/docs", "/", "/nowhere"])("GET %s carries nosniff and no X-Powered-By", async (path) => {
+  it.each(["/customer", "/agent/customers/cus_x", "/docs", "/", "/nowhere"])("GET %s carries nosniff and no X-Powered-By", async (path) => {
     const response = await fetch(`${crm.url}${path}`);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.has("x-powered-by")).toBe(false);

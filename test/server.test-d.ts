@@ -4,14 +4,14 @@ import type { CreateCustomerHandlerResponse, Handlers } from "../generated/serve
 import type { components } from "../generated/types.js";
 
 type Customer = components["schemas"]["Customer"];
-const customer: Customer = { id: "c1", url: "https://crm.test/customers/c1" };
+const customer: Customer = { id: "c1", url: "https://crm.test/agent/customers/c1" };
 
 describe("createCustomer handler types", () => {
   it("receives the typed body, headers and request context", () => {
     const handlers: Handlers = {
       createCustomer: ({ body, headers, context }) => {
         expectTypeOf(body).toEqualTypeOf<components["schemas"]["CreateCustomerRequest"]>();
-        expectTypeOf(headers["X-Khoros-Agent-Email"]).toEqualTypeOf<string | undefined>();
+        expectTypeOf(headers["x-sf-user-email"]).toEqualTypeOf<string | undefined>();
         expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId: string }>();
         return { status: 201, body: customer };
       },
@@ -21,7 +21,15 @@ describe("createCustomer handler types", () => {
 
   it("may return any documented status with its body, sync or async", () => {
     const handlers: Handlers = {
-      createCustomer: async () => ({ status: 422, body: { error: "bad", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
+      createCustomer: async () => ({ status: 422, body: { error: "field_validation_error", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
+    };
+    void handlers;
+  });
+
+  it("rejects an error code the response does not list in its enum", () => {
+    const handlers: Handlers = {
+      // @ts-expect-error 422's codes are field_validation_error only
+      createCustomer: () => ({ status: 422, body: { error: "bad", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
     };
     void handlers;
   });
@@ -49,7 +57,7 @@ describe("createCustomer handler types", () => {
     };
     const fieldsAsObject: Handlers = {
       // @ts-expect-error on 422, fields is an array
-      createCustomer: () => ({ status: 422, body: { error: "e", message: "m", fields: { name: "x", errorMessage: "y" } } }),
+      createCustomer: () => ({ status: 422, body: { error: "field_validation_error", message: "m", fields: { name: "x", errorMessage: "y" } } }),
     };
     void [missingUrl, extraProperty, fieldsAsObject];
   });

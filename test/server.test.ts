@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRequestListener, type Handlers } from "../generated/server.js";
 import { createHandlers } from "../scripts/reference-crm/handlers.js";
 import { MemoryCustomerStore } from "../scripts/reference-crm/store.js";
-import { loadSpec, responses, schemaValidator } from "./support/spec.js";
-import { apiKeys, startTestServer, type TestServer } from "./support/server.js";
+import { deref, loadSpec, type ResponseObject, responses, schemaValidator, unmatchedResponses } from "./support/spec.js";
+import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 
 const spec = loadSpec();
 const validatorFor = schemaValidator(spec);
@@ -38,10 +38,10 @@ interface Call {
 
 async function call(server: TestServer, options: Call = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.apiKey !== null) headers["X-API-Key"] = options.apiKey ?? apiKeys.primary;
+  if (options.apiKey !== null) headers["Authorization"] = options.apiKey ?? apiKeys.primary;
   if (options.accept != null) headers.Accept = options.accept;
   if (options.contentType !== null) headers["Content-Type"] = options.contentType ?? "application/json";
-  const response = await fetch(`${server.url}${options.path ?? "/customers"}`, {
+  const response = await fetch(`${server.url}${options.path ?? "/customer"}`, {
     method: options.method ?? "POST",
     headers,
     body: options.method === "GET" ? undefined : (options.body ?? JSON.stringify(allFields)),
@@ -57,9 +57,11 @@ function expectCommonHeaders(reply: Reply, mediaType: string) {
   expect(reply.headers.has("x-powered-by")).toBe(false);
 }
 
-/** Checks a JSON answer against the spec's schema for its status (or the Error schema for 404/405). */
+/** Checks a JSON answer against the spec's schema for its status (for 404 and 405, the spec's NotFound and MethodNotAllowed). */
 function expectInSpec(reply: Reply, body: unknown) {
-  const schema = documented[String(reply.status)]?.content["application/json"]?.schema ?? { $ref: "#/components/schemas/Error" };
+  const unmatched = unmatchedResponses[reply.status as keyof typeof unmatchedResponses];
+  const response = unmatched ? deref<ResponseObject>(spec, spec.components.responses[unmatched]) : documented[String(reply.status)];
+  const schema = response!.content["application/json"]!.schema;
   expect(validatorFor(schema)(body)).toEqual([]);
 }
 
@@ -76,50 +78,53 @@ interface Rule {
   body: Record<string, unknown>;
 }
 
+const invalidPayload = (message: string) => ({ error: "invalid_payload", message });
 const rules: Rule[] = [
-  { rule: "a missing API key → 401", call: { apiKey: null }, status: 401, body: { error: "invalid_api_key", message: expect.any(String) } },
-  { rule: "an unknown API key → 401", call: { apiKey: "nope" }, status: 401, body: { error: "invalid_api_key", message: expect.any(String) } },
-  { rule: "malformed JSON → 400", call: { body: '{"customSearchableCustomerFieldOne": "a"' }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "a JSON array → 400", call: { body: "[]" }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "JSON null → 400", call: { body: "null" }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "a JSON string → 400", call: { body: '"customer"' }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "an empty body → 400", call: { body: "" }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "invalid UTF-8 → 400", call: { body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "Content-Type text/plain → 400", call: { contentType: "text/plain" }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "no Content-Type → 400", call: { contentType: null }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
-  { rule: "a charset other than UTF-8 → 400", call: { contentType: "application/json; charset=iso-8859-1" }, status: 400, body: { error: "invalid_payload", message: expect.any(String) } },
+  { rule: "a missing Authorization → 401", call: { apiKey: null }, status: 401, body: { error: "invalid_api_key", message: "The Authorization value is missing, unknown or revoked." } },
+  { rule: "an unknown Authorization value → 401", call: { apiKey: "nope" }, status: 401, body: { error: "invalid_api_key", message: "The Authorization value is missing, unknown or revoked." } },
+  { rule: "a scheme before a configured key → 401 (the whole value is compared)", call: { apiKey: `Bearer ${apiKeys.primary}` }, status: 401, body: { error: "invalid_api_key", message: expect.any(String) } },
+  { rule: "malformed JSON → 400", call: { body: '{"customSearchableCustomerFieldOne": "a"' }, status: 400, body: invalidPayload("The request body is malformed JSON.") },
+  { rule: "a JSON array → 400", call: { body: "[]" }, status: 400, body: invalidPayload("The request body must be a JSON object.") },
+  { rule: "JSON null → 400", call: { body: "null" }, status: 400, body: invalidPayload("The request body must be a JSON object.") },
+  { rule: "a JSON string → 400", call: { body: '"customer"' }, status: 400, body: invalidPayload("The request body must be a JSON object.") },
+  { rule: "an empty body → 400", call: { body: "" }, status: 400, body: invalidPayload("The request body is empty; this operation needs a JSON object.") },
+  { rule: "invalid UTF-8 → 400", call: { body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }, status: 400, body: invalidPayload("The request body is not valid UTF-8.") },
+  { rule: "Content-Type text/plain → 400", call: { contentType: "text/plain" }, status: 400, body: invalidPayload("The request body must be sent as Content-Type: application/json (UTF-8).") },
+  { rule: "no Content-Type → 400", call: { contentType: null }, status: 400, body: invalidPayload("The request body must be sent as Content-Type: application/json (UTF-8).") },
+  { rule: "a charset other than UTF-8 → 400", call: { contentType: "application/json; charset=iso-8859-1" }, status: 400, body: invalidPayload("The request body must be sent as Content-Type: application/json (UTF-8).") },
   {
-    rule: "an unknown property → 400 naming it in one `fields` object",
+    rule: "an unknown property → 400 naming it in the message and in one `fields` object",
     call: { body: JSON.stringify({ ...allFields, favouriteColour: "teal" }) },
     status: 400,
-    body: { error: "invalid_field", message: expect.any(String), fields: { name: "favouriteColour", errorMessage: "favouriteColour is not a known field." } },
+    body: {
+      error: "invalid_field",
+      message: "favouriteColour is not a field of this request.",
+      fields: { name: "favouriteColour", errorMessage: "favouriteColour is not a field of this request." },
+    },
   },
   {
     rule: "an unknown property next to a wrong type → 400 (the unknown property wins)",
     call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 1, __proto__x: 1 }) },
     status: 400,
-    body: { error: "invalid_field", message: expect.any(String), fields: { name: "__proto__x", errorMessage: expect.any(String) } },
+    body: { error: "invalid_field", message: "__proto__x is not a field of this request.", fields: { name: "__proto__x", errorMessage: expect.any(String) } },
   },
   {
-    rule: "wrong types and a bad header → 422 listing every violation",
-    call: {
-      body: JSON.stringify({ customSearchableCustomerFieldOne: 42, customNonSearchableCustomerFieldTwo: null }),
-      headers: { "X-Khoros-Agent-Email": "not-an-email" },
-    },
+    rule: "wrong types → 422 listing every violation, in the message too",
+    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 42, customNonSearchableCustomerFieldTwo: null }) },
     status: 422,
     body: {
       error: "field_validation_error",
-      message: expect.any(String),
+      message: "customNonSearchableCustomerFieldTwo must be a string. customSearchableCustomerFieldOne must be a string.",
       fields: [
-        { name: "X-Khoros-Agent-Email", errorMessage: "X-Khoros-Agent-Email must be an email address." },
         { name: "customNonSearchableCustomerFieldTwo", errorMessage: "customNonSearchableCustomerFieldTwo must be a string." },
         { name: "customSearchableCustomerFieldOne", errorMessage: "customSearchableCustomerFieldOne must be a string." },
       ],
     },
   },
   { rule: "a body over the limit → 413", call: { body: JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(2000) }) }, status: 413, body: { error: "payload_too_large", message: "The request body is larger than 1 KiB." } },
-  { rule: "an unknown path → 404", call: { path: "/customers/abc/orders" }, status: 404, body: { error: "not_found", message: expect.any(String) } },
-  { rule: "a wrong method → 405", call: { method: "GET" }, status: 405, body: { error: "method_not_allowed", message: expect.any(String) } },
+  { rule: "an unknown path → 404", call: { path: "/customer/abc/orders" }, status: 404, body: { error: "not_found", message: "This API has no operation at /customer/abc/orders." } },
+  { rule: "the old path /customers → 404", call: { path: "/customers" }, status: 404, body: { error: "not_found", message: "This API has no operation at /customers." } },
+  { rule: "a wrong method → 405", call: { method: "GET" }, status: 405, body: { error: "method_not_allowed", message: "/customer does not accept GET: use POST." } },
 ];
 
 describe.each(["application/json", "text/plain"])("answered in %s", (mediaType) => {
@@ -129,7 +134,7 @@ describe.each(["application/json", "text/plain"])("answered in %s", (mediaType) 
     expectCommonHeaders(reply, mediaType);
     const url = mediaType === "text/plain" ? reply.text : (JSON.parse(reply.text) as { url: string }).url;
     const id = decodeURIComponent(url.split("/").pop()!);
-    expect(url).toBe(`http://crm.test/customers/${encodeURIComponent(id)}`);
+    expect(url).toBe(`${publicUrl}/agent/customers/${encodeURIComponent(id)}`);
     expect(await server.store.get(id)).toEqual({ id, ...allFields });
     if (mediaType === "application/json") {
       const body = JSON.parse(reply.text);
@@ -155,6 +160,32 @@ describe.each(["application/json", "text/plain"])("answered in %s", (mediaType) 
   });
 });
 
+describe("Khoros's own call", () => {
+  // As Khoros sends it: the registered value whole in Authorization, and the three x-sf-* headers, whose
+  // values the vendor promises no format for (here an agent email that is no address, an empty company id).
+  const khoros = { "x-sf-user-email": "agent at example", "x-sf-initiative": "8675309", "x-sf-company-id": "" };
+
+  it("gets 201", async () => {
+    const reply = await call(server, { headers: khoros });
+    expect(reply.status).toBe(201);
+    expect(JSON.parse(reply.text)).toEqual({ id: expect.stringMatching(/^cus_/), url: expect.any(String), ...allFields });
+  });
+
+  it("gets 201 under a base path, with a trailing or doubled slash forgiven; outside it, the contract's 404", async () => {
+    const mounted = await startTestServer({ basePath: "/api/v1" });
+    try {
+      for (const path of ["/api/v1/customer", "/api/v1//customer", "/api/v1/customer/"]) {
+        expect((await call(mounted, { path, headers: khoros })).status, path).toBe(201);
+      }
+      const outside = await call(mounted, { path: "/customer", headers: khoros });
+      expect(outside.status).toBe(404);
+      expect(JSON.parse(outside.text)).toEqual({ error: "not_found", message: "This API has no operation at /customer." });
+    } finally {
+      await mounted.close();
+    }
+  });
+});
+
 describe("content negotiation", () => {
   const cases: [string | null, string][] = [
     [null, "application/json"],
@@ -175,7 +206,7 @@ describe("content negotiation", () => {
     expect(reply.status).toBe(406);
     expectCommonHeaders(reply, "application/json");
     const body = JSON.parse(reply.text);
-    expect(body).toEqual({ error: "not_acceptable", message: "This server answers in application/json or text/plain only." });
+    expect(body).toEqual({ error: "not_acceptable", message: "This operation answers in application/json or text/plain only." });
     expectInSpec(reply, body);
   });
 });
@@ -187,7 +218,7 @@ describe("API keys", () => {
       handlers: {
         createCustomer: ({ context }) => {
           seen.push(context.apiKeyId);
-          return { status: 201, body: { id: "c1", url: "http://crm.test/customers/c1" } };
+          return { status: 201, body: { id: "c1", url: "http://crm.test/agent/customers/c1" } };
         },
       },
     });
@@ -208,7 +239,7 @@ describe("API keys", () => {
 });
 
 describe("handler failures", () => {
-  const customer = { id: "c1", url: "http://crm.test/customers/c1" };
+  const customer = { id: "c1", url: "http://crm.test/agent/customers/c1" };
   const failing: Record<string, Handlers["createCustomer"]> = {
     throws: () => {
       throw new Error("database password is hunter2");
@@ -260,9 +291,9 @@ describe("body limit", () => {
     const chunk = Buffer.alloc(16 * 1024, "a");
     let sent = 0;
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/customers`, {
+      const req = httpRequest(`${server.url}/customer`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-API-Key": apiKeys.primary, "Transfer-Encoding": "chunked" },
+        headers: { "Content-Type": "application/json", Authorization: apiKeys.primary, "Transfer-Encoding": "chunked" },
       });
       req.on("response", (res) => {
         let text = "";
@@ -286,17 +317,17 @@ describe("body limit", () => {
 });
 
 describe("as Express middleware", () => {
-  it("serves its operations under a mount path and passes other paths on", async () => {
+  it("serves its operations under its base path and passes other paths on", async () => {
     const app = express();
     const store = new MemoryCustomerStore();
-    app.use("/crm", createRequestListener({ handlers: createHandlers({ store, publicUrl: "http://crm.test" }), apiKeys }));
+    app.use(createRequestListener({ handlers: createHandlers({ store, publicUrl: "http://crm.test" }), apiKeys, basePath: "/crm" }));
     app.get("/health", (_req, res) => void res.send("ok"));
     const listening = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => listening.once("listening", resolve));
     const { port } = listening.address() as { port: number };
     const base = { url: `http://127.0.0.1:${port}`, store, logs: [], close: async () => {} };
     try {
-      expect((await call(base, { path: "/crm/customers" })).status).toBe(201);
+      expect((await call(base, { path: "/crm/customer" })).status).toBe(201);
       expect(store.size).toBe(1);
       const health = await call(base, { method: "GET", path: "/health" });
       expect([health.status, health.text]).toEqual([200, "ok"]);

@@ -36,6 +36,18 @@ const breakingRules: Rule[] = [
     after: () => {},
     changes: [[true, "removed operation GET /widgets"]],
   },
+  {
+    rule: "an operation moved to another path (followed by its operationId, and compared there)",
+    after: (s) => {
+      s.paths["/gadgets"] = s.paths["/widgets"];
+      delete s.paths["/widgets"];
+      delete s.paths["/gadgets"].post.responses["422"];
+    },
+    changes: [
+      [true, "POST /widgets: moved to POST /gadgets (operationId createWidget)"],
+      [true, "POST /widgets: removed response 422"],
+    ],
+  },
   { rule: "a renamed operationId", after: (s) => (op(s).operationId = "makeWidget"), changes: [[true, "POST /widgets: operationId changed from createWidget to makeWidget (the client's method name)"]] },
   { rule: "a removed response status", after: (s) => delete op(s).responses["422"], changes: [[true, "POST /widgets: removed response 422"]] },
   {

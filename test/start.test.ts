@@ -21,7 +21,7 @@ async function startServer(env: Record<string, string>) {
 }
 
 const post = (url: string, key: string) =>
-  fetch(`${url}/customers`, { method: "POST", headers: { "X-API-Key": key, "Content-Type": "application/json" }, body: "{}" });
+  fetch(`${url}/customer`, { method: "POST", headers: { Authorization: key, "Content-Type": "application/json" }, body: "{}" });
 
 describe("npm start", () => {
   it("without API_KEY, makes a random key, prints it once in its ready line, and accepts only it", async () => {
@@ -72,9 +72,9 @@ describe("npm start", () => {
     const { server, url } = await startServer({ API_KEY: "k" });
     const body = '{"customSearchableCustomerFieldOne":"in flight"}';
     const inFlight = new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${url}/customers`, {
+      const req = httpRequest(`${url}/customer`, {
         method: "POST",
-        headers: { "X-API-Key": "k", "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
+        headers: { Authorization: "k", "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
       });
       req.on("response", (res) => {
         res.resume();

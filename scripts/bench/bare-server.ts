@@ -10,7 +10,7 @@ const server = createServer((req, res) => {
     let payload: string;
     try {
       const id = String(++lastId);
-      payload = JSON.stringify({ id, url: `http://localhost/customers/${id}`, ...JSON.parse(Buffer.concat(chunks).toString()) });
+      payload = JSON.stringify({ id, url: `http://localhost/agent/customers/${id}`, ...JSON.parse(Buffer.concat(chunks).toString()) });
     } catch {
       res.writeHead(400).end();
       return;

@@ -35,13 +35,13 @@ const publicUrl = "http://localhost";
 const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
 
 app.addHook("onRequest", async (request, reply) => {
-  const presented = request.headers["x-api-key"];
+  const presented = request.headers["authorization"];
   const digest = createHash("sha256").update(typeof presented === "string" ? presented : "").digest();
   if (!timingSafeEqual(digest, key)) await reply.code(401).send({ error: "invalid_api_key", message: "The API key is missing, unknown or revoked." });
 });
 
 app.post(
-  "/customers",
+  "/customer",
   {
     schema: {
       body: flatten(createCustomer.requestBody!.jsonSchema!),

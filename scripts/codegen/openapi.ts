@@ -31,6 +31,8 @@ export interface OpenApi {
   components?: {
     schemas?: Record<string, Schema>;
     securitySchemes?: Record<string, { type: string; in?: string; name?: string }>;
+    /** The error catalogue (spec/errors.yaml): situation → code and message. */
+    "x-error-catalogue"?: Record<string, { error: string; message: string }>;
   };
   security?: Record<string, string[]>[];
 }
@@ -111,3 +113,15 @@ export function comment(lines: string[], indent: string): string[] {
 
 /** The first line of an operation's JSDoc: summary, method and path. */
 export const operationTitle = (op: OperationModel) => `${op.summary ?? op.operationId} (\`${op.method} ${op.path}\`).`;
+
+/** The spec's error catalogue; every situation has a string code and message. */
+export function errorCatalogue(api: OpenApi): Record<string, { error: string; message: string }> {
+  const catalogue = api.components?.["x-error-catalogue"];
+  if (!catalogue) throw new Error("The spec has no components.x-error-catalogue (spec/errors.yaml).");
+  for (const [situation, entry] of Object.entries(catalogue)) {
+    if (typeof entry?.error !== "string" || typeof entry.message !== "string") {
+      throw new Error(`x-error-catalogue.${situation} needs a string error and message.`);
+    }
+  }
+  return catalogue;
+}

@@ -1,14 +1,37 @@
 // generated/server.ts: the handler contract (one typed function per operation) and the route table the
 // server runtime (src/server-runtime.ts) serves.
-import { comment, type OpenApi, type OperationModel, operationTitle, resolve, type Schema } from "./openapi.js";
+import { runtimeSituations, type RuntimeSituation } from "../../src/server-errors.js";
+import { comment, errorCatalogue, type OpenApi, type OperationModel, operationTitle, resolve, type Schema } from "./openapi.js";
 import { parametersSchema, validatorName } from "./validators.js";
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 
-/** Statuses the runtime answers by itself, so every operation must document them. */
-function statusesTheRuntimeSends(op: OperationModel): number[] {
-  const hasParameters = op.parameters.length > 0;
-  return [401, 406, 500, ...(op.requestBody ? [400, 413, 422] : hasParameters ? [422] : [])];
+const bodySituations: RuntimeSituation[] = ["malformedJson", "notUtf8", "loneSurrogate", "emptyBody", "notAnObject", "wrongContentType", "unknownField"];
+
+/** What the runtime answers by itself, by status and situation: every operation must document these. */
+function runtimeAnswers(op: OperationModel): Record<number, RuntimeSituation[]> {
+  const answers: Record<number, RuntimeSituation[]> = { 401: ["invalidApiKey"], 406: ["notAcceptable"], 500: ["unexpected"] };
+  if (op.requestBody) Object.assign(answers, { 400: bodySituations, 413: ["payloadTooLarge"], 422: ["fieldValidation"] });
+  else if (op.parameters.length > 0) answers[422] = ["fieldValidation"];
+  return answers;
+}
+
+/** Refuses an operation that does not document, with their codes, the errors the runtime sends for it. */
+function checkRuntimeAnswers(api: OpenApi, op: OperationModel): void {
+  const catalogue = errorCatalogue(api);
+  for (const [status, situations] of Object.entries(runtimeAnswers(op))) {
+    const response = op.responses.find((r) => r.status === Number(status));
+    if (!response) throw new Error(`${op.operationId} must document ${status}: the server runtime sends it.`);
+    const codeSchema = properties(api, response.content["application/json"]?.schema).error;
+    const codes = codeSchema && (resolve<Schema>(api, codeSchema).enum as string[] | undefined);
+    for (const situation of situations) {
+      const entry = catalogue[situation];
+      if (!entry) throw new Error(`x-error-catalogue has no ${situation}: the server runtime sends it.`);
+      if (!codes?.includes(entry.error)) {
+        throw new Error(`${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), which the server runtime sends.`);
+      }
+    }
+  }
 }
 
 /** Every property of an object schema, through `$ref` and `allOf`. */
@@ -37,9 +60,7 @@ function textProperty(api: OpenApi, op: OperationModel, status: number, content:
 }
 
 function route(api: OpenApi, op: OperationModel): string[] {
-  const documented = op.responses.map((r) => r.status);
-  const missing = statusesTheRuntimeSends(op).filter((status) => !documented.includes(status));
-  if (missing.length > 0) throw new Error(`${op.operationId} must document ${missing.join(", ")}: the server runtime sends them.`);
+  checkRuntimeAnswers(api, op);
 
   const parameterLines = (["header", "path", "query"] as const).flatMap((location) =>
     parametersSchema(op, location)
@@ -85,9 +106,18 @@ function route(api: OpenApi, op: OperationModel): string[] {
   ];
 }
 
+/** The catalogue as a constant, one situation per line. */
+function catalogueLines(api: OpenApi): string[] {
+  const catalogue = errorCatalogue(api);
+  const missing = Object.keys(runtimeSituations).filter((situation) => !(situation in catalogue));
+  if (missing.length > 0) throw new Error(`x-error-catalogue lacks ${missing.join(", ")}: the server runtime sends them.`);
+  return Object.entries(catalogue).map(([situation, { error, message }]) => `  ${situation}: { error: ${JSON.stringify(error)}, message: ${JSON.stringify(message)} },`);
+}
+
 export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyHeader: string): string {
   return [
     'import type { operations } from "./types.js";',
+    'import { createHttpServerWith, type HttpServerLimits } from "../src/http-server.js";',
     "import {",
     "  createListener,",
     "  type Handler,",
@@ -97,10 +127,12 @@ export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyH
     "  type Route,",
     "  type Validator,",
     '} from "../src/server-runtime.js";',
+    'import { errorFrom, type PlaceholderValues } from "../src/server-errors.js";',
     'import * as validators from "./validators.js";',
     "",
     'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, RequestContext } from "../src/server-runtime.js";',
-    'export { createHttpServer, stopGracefully } from "../src/http-server.js";',
+    'export { sendError } from "../src/answers.js";',
+    'export { stopGracefully } from "../src/http-server.js";',
     "",
     ...operations.flatMap((op) => [
       `/** What the \`${op.operationId}\` handler receives. */`,
@@ -122,12 +154,28 @@ export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyH
     "/** The header that carries the API key (the spec's security scheme). */",
     `export const apiKeyHeader = ${JSON.stringify(apiKeyHeader)};`,
     "",
+    "/** The spec's error catalogue (spec/errors.yaml): the code and message of every error the server sends. */",
+    "export const errorCatalogue = {",
+    ...catalogueLines(api),
+    "} as const;",
+    "",
+    "/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody(\"unknownField\", { name: \"x\" })`. */",
+    "export function errorBody<S extends keyof typeof errorCatalogue>(",
+    "  situation: S,",
+    '  ...values: PlaceholderValues<(typeof errorCatalogue)[S]["message"]>',
+    '): { error: (typeof errorCatalogue)[S]["error"]; message: string } {',
+    '  return errorFrom(errorCatalogue, situation, values[0]) as { error: (typeof errorCatalogue)[S]["error"]; message: string };',
+    "}",
+    "",
+    "/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on(\"request\", listener)`. */",
+    "export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);",
+    "",
     "/**",
     " * A Node `http.RequestListener` serving every operation: routing, API-key check, content negotiation,",
     " * validation and the contract's error bodies. Also mounts as Express/Connect middleware.",
     " */",
     "export function createRequestListener(options: ListenerOptions<Handlers>) {",
-    "  return createListener(routes, apiKeyHeader, options);",
+    "  return createListener({ routes, apiKeyHeader, errorCatalogue }, options);",
     "}",
     "",
   ].join("\n");

@@ -1,19 +1,24 @@
-// The reference CRM as one request listener: the API (generated server stub + handlers), and for every
-// other path the pages (customer page, docs, home).
+// The reference CRM as one request listener: the pages (home, docs, the agent's customer page) and the API
+// (generated server stub + handlers), both under the base path of the CRM's public URL. Whatever is
+// neither gets the API's 404 or 405, in the contract's error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createRequestListener, type ListenerOptions, type Handlers } from "../../generated/server.js";
+import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
 import { createHandlers } from "./handlers.js";
 import { createPages } from "./pages.js";
 import type { CustomerStore } from "./store.js";
 
-export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers"> {
+export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" | "basePath"> {
   store: CustomerStore;
+  /** Where Khoros and the agents reach the CRM (its instanceUrl); its path is the base path of everything. */
   publicUrl: string;
   docsHtml?: Buffer;
 }
 
 export function createCrmListener({ store, publicUrl, docsHtml, ...apiOptions }: CrmOptions) {
-  const api = createRequestListener({ ...apiOptions, handlers: createHandlers({ store, publicUrl }) });
-  const pages = createPages({ store, docsHtml, log: apiOptions.log });
-  return (req: IncomingMessage, res: ServerResponse) => api(req, res, () => void pages(req, res));
+  const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
+  const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
+  const pages = createPages({ store, basePath, docsHtml, log: apiOptions.log });
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (!pages(req, res)) api(req, res);
+  };
 }

@@ -1,15 +1,16 @@
 // The reference CRM's implementation of the spec's operations: the only code an integrator writes.
 import type { CreateCustomerHandlerRequest, CreateCustomerHandlerResponse, Handlers } from "../../generated/server.js";
+import { customerPagePath } from "./pages.js";
 import type { CustomerStore } from "./store.js";
 
 export interface CrmSettings {
   store: CustomerStore;
-  /** The origin the agent's browser reaches this server at, e.g. `https://crm.example.com`. */
+  /** Where Khoros and the agent's browser reach this server (its instanceUrl), e.g. `https://crm.example.com/api/v1`. */
   publicUrl: string;
 }
 
 /** Where the agent sees a customer. */
-export const customerUrl = (publicUrl: string, id: string) => `${publicUrl}/customers/${encodeURIComponent(id)}`;
+export const customerUrl = (publicUrl: string, id: string) => `${publicUrl.replace(/\/+$/, "")}${customerPagePath(id)}`;
 
 export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
   return {

@@ -1,13 +1,18 @@
-// The reference CRM's HTML pages, outside the API: the customer page the agent's `url` opens, the docs,
-// and a home page. The customer page needs no API key: its address holds an unguessable id, so nothing
-// lists customers (a list would give every address away).
+// The reference CRM's HTML pages, outside the API but under the same base path: the agent's page of a
+// customer (what the API's `url` opens), the docs, and a home page. The agent's page needs no API key: its
+// address holds an unguessable id, so nothing lists customers (a list would give every address away). It
+// lives under /agent/, a path no operation of the vendor's API uses.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { errorBody, sendError } from "../../generated/server.js";
+import { relativePath } from "../../src/router.js";
 import { describeError, type LogEntry, logToStderr } from "../../src/server-runtime.js";
 import { type CustomerStore, customerFields } from "./store.js";
 
 export interface PagesSettings {
   store: CustomerStore;
+  /** The base path the CRM is served under (the path of its instanceUrl), "" for none. */
+  basePath: string;
   /** The rendered docs page, or undefined when it could not be built. */
   docsHtml?: Buffer;
   /** Where errors go; one JSON line on stderr unless set. */
@@ -61,16 +66,17 @@ function customerPage(customer: Record<string, string>): string {
   return layout("Customer", `<h1>Customer</h1>\n<div class="id">${escapeHtml(customer.id!)}</div>\n<dl>\n${rows}\n</dl>`);
 }
 
-const homePage = () =>
+/** Where the agent sees a customer, below the CRM's public URL (its instanceUrl). */
+export const customerPagePath = (id: string) => `/agent/customers/${encodeURIComponent(id)}`;
+
+const homePage = (basePath: string) =>
   layout(
     "Reference CRM",
     `<h1>Reference CRM</h1>
-<p>This server implements the Khoros Marketing <strong>createCustomer</strong> call: Khoros sends
-<code>POST /customers</code> with an API key in <code>X-API-Key</code>, and every customer created gets a page of
-its own, at the <code>url</code> the answer carries.</p>
-<p><a href="/docs">API reference</a></p>
-<pre>curl -X POST "$ORIGIN/customers" -H "X-API-Key: $KEY" \\
-  -H "Content-Type: application/json" -d '{"customSearchableCustomerFieldOne": "@jane_doe"}'</pre>`,
+<p>This server implements the Khoros Marketing custom-CRM API: Khoros sends <code>POST ${escapeHtml(basePath)}/customer</code>
+with the registered <code>authHeaderValue</code> in <code>Authorization</code>, and every customer created gets a
+page of its own, at the <code>url</code> the answer carries.</p>
+<p><a href="${escapeHtml(basePath)}/docs">API reference</a></p>`,
   );
 
 const notFoundPage = () => layout("Not found", "<h1>Not found</h1>\n<p>There is nothing at this address.</p>");
@@ -91,9 +97,9 @@ function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, htm
   res.end(req.method === "HEAD" ? undefined : html);
 }
 
-/** The id in `/customers/<id>`, or undefined for any other path. */
+/** The id in `/agent/customers/<id>`, or undefined for any other path. */
 function customerId(path: string): string | undefined {
-  const match = /^\/customers\/([^/]+)$/.exec(path);
+  const match = /^\/agent\/customers\/([^/]+)$/.exec(path);
   try {
     return match ? decodeURIComponent(match[1]!) : undefined;
   } catch {
@@ -101,28 +107,39 @@ function customerId(path: string): string | undefined {
   }
 }
 
-/** A request listener for the pages; give it what the API listener does not handle. */
-export function createPages({ store, docsHtml, log = logToStderr }: PagesSettings) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    const requestId = randomUUID();
-    res.setHeader("X-Request-Id", requestId);
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.setHeader("Allow", "GET, HEAD");
-      return sendHtml(req, res, 405, layout("Method not allowed", "<h1>Method not allowed</h1>"));
-    }
+const isPagePath = (path: string) => path === "/" || path === "/docs" || customerId(path) !== undefined;
+
+/**
+ * A request listener for the pages: it answers a page's path and returns true, or returns false for any
+ * other path (for the API to answer). A page's path with a method other than GET or HEAD gets the API's
+ * 405, in the contract's error shape.
+ */
+export function createPages({ store, basePath, docsHtml, log = logToStderr }: PagesSettings) {
+  async function page(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
     try {
-      if (path === "/") return sendHtml(req, res, 200, homePage());
-      if (path === "/docs" || path === "/docs/") {
-        return docsHtml ? sendHtml(req, res, 200, docsHtml, true) : sendHtml(req, res, 404, notFoundPage());
-      }
-      const id = customerId(path);
-      const customer = id === undefined ? undefined : await store.get(id);
+      if (path === "/") return sendHtml(req, res, 200, homePage(basePath));
+      if (path === "/docs") return docsHtml ? sendHtml(req, res, 200, docsHtml, true) : sendHtml(req, res, 404, notFoundPage());
+      const customer = await store.get(customerId(path)!);
       if (!customer) return sendHtml(req, res, 404, notFoundPage());
       return sendHtml(req, res, 200, customerPage(customer as Record<string, string>));
     } catch (error) {
       log({ level: "error", requestId, message: `The page ${path} failed.`, detail: describeError(error) });
       if (!res.headersSent) sendHtml(req, res, 500, errorPage());
     }
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = relativePath(req.url ?? "/", basePath);
+    if (path === undefined || !isPagePath(path)) return false;
+    const requestId = randomUUID();
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const requestPath = (req.url ?? "/").split("?")[0]!;
+      const body = errorBody("methodNotAllowed", { path: requestPath, method: req.method ?? "", allowed: "GET or HEAD" });
+      sendError(req, res, 405, body, { requestId, headers: { Allow: "GET, HEAD" } });
+      return true;
+    }
+    res.setHeader("X-Request-Id", requestId);
+    void page(req, res, path, requestId);
+    return true;
   };
 }

@@ -163,7 +163,7 @@ export function invalidCase(apiKey: string): fc.Arbitrary<Case> {
 }
 
 /** A command that replays the request against a server at $CRM_URL (bytes escaped for printf). */
-export function toCurl(request: HttpRequest, path = "/customers"): string {
+export function toCurl(request: HttpRequest, path = "/customer"): string {
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   const bytes = [...Buffer.from(request.body, "utf8")]
     .map((b) => (b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`))

@@ -53,11 +53,11 @@ export async function rawExchange(url: string, bytes: Buffer | string): Promise<
   }
 }
 
-/** A POST /customers with these headers and body, framed by hand. */
+/** A POST /customer with these headers and body, framed by hand. */
 export function rawPost(headers: Record<string, string>, body: Buffer | string = ""): Buffer {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
   const head = Object.entries({ Host: "localhost", "Content-Length": String(bytes.length), ...headers })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");
-  return Buffer.concat([Buffer.from(`POST /customers HTTP/1.1\r\n${head}\r\n`), bytes]);
+  return Buffer.concat([Buffer.from(`POST /customer HTTP/1.1\r\n${head}\r\n`), bytes]);
 }

@@ -3,8 +3,8 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
-import { createHttpServer, type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
+import { createHttpServer, createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
+import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/server-runtime.js";
 import { createHandlers } from "../../scripts/reference-crm/handlers.js";
 import { createCrmListener } from "../../scripts/reference-crm/app.js";

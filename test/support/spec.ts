@@ -57,7 +57,10 @@ function rebase(schema: Schema): Schema {
   return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/', '"$ref":"spec:#/'));
 }
 
-export const operation = (spec: Spec) => spec.paths["/customers"].post;
+/** The spec's responses to requests no operation matches, by the status the server answers them with. */
+export const unmatchedResponses = { 404: "NotFound", 405: "MethodNotAllowed" } as const;
+
+export const operation = (spec: Spec) => spec.paths["/customer"].post;
 
 /** Every documented response of createCustomer, resolved, by status. */
 export function responses(spec: Spec): Record<string, ResponseObject> {
@@ -75,6 +78,7 @@ export function firstExample(spec: Spec, media: MediaTypeObject): unknown {
 export interface FlatSchema {
   type?: string;
   format?: string;
+  enum?: unknown[];
   properties: Record<string, FlatSchema>;
   required: string[];
   /** No property beyond `properties` is allowed. */
@@ -92,6 +96,7 @@ export function flatten(spec: Spec, schema: unknown): FlatSchema {
   return {
     type: (resolved.type as string) ?? parts.find((part) => part.type)?.type,
     format: resolved.format as string | undefined,
+    enum: resolved.enum as unknown[] | undefined,
     properties: Object.assign({}, ...parts.map((part) => part.properties), own),
     required: [...parts.flatMap((part) => part.required), ...((resolved.required as string[]) ?? [])],
     closed: resolved.additionalProperties === false || resolved.unevaluatedProperties === false,

@@ -1,0 +1,101 @@
+// Reading a JSON request body: the Content-Type, the size limit, UTF-8, and JSON itself, each failure
+// named by its situation in the error catalogue.
+import type { IncomingMessage } from "node:http";
+import { parse as parseContentType } from "content-type";
+import type { RuntimeSituation } from "./server-errors.js";
+
+const jsonMediaType = "application/json";
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+type BodyRead = { ok: true; raw: Buffer } | { ok: false; reason: "too_large" | "aborted" };
+
+/** Reads the body up to `limit` bytes; past it, stops reading and reports "too_large" without buffering more. */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) return Promise.resolve({ ok: false, reason: "too_large" });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.pause();
+        resolve({ ok: false, reason: "too_large" });
+      } else chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve({ ok: true, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) }));
+    req.once("close", () => resolve({ ok: false, reason: "aborted" })); // no-op once resolved
+  });
+}
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * True unless a string (key or value) holds an unpaired surrogate. UTF-8 cannot carry one (fatalUtf8
+ * refuses it), but a `\ud800` escape can; such text is no I-JSON (RFC 7493) and could not be stored or
+ * sent back as it came, so it is refused. Only text with such an escape is walked.
+ */
+function isWellFormedJson(text: string, value: unknown): boolean {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return true;
+  const pending: unknown[] = [value]; // a loop, not recursion: the body may nest as deep as it fits
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node === "string" && !node.isWellFormed()) return false;
+    if (Array.isArray(node)) pending.push(...node);
+    else if (isPlainObject(node)) {
+      for (const [key, child] of Object.entries(node)) {
+        if (!key.isWellFormed()) return false;
+        pending.push(child);
+      }
+    }
+  }
+  return true;
+}
+
+/** A JSON Content-Type, in UTF-8 if a charset is given. */
+function isJsonContentType(header: string | undefined): boolean {
+  if (header === jsonMediaType) return true;
+  if (header === undefined) return false;
+  try {
+    const { type, parameters } = parseContentType(header);
+    return type === jsonMediaType && (parameters.charset === undefined || parameters.charset.toLowerCase() === "utf-8");
+  } catch {
+    return false;
+  }
+}
+
+/** True when the request carries a body (announced by Content-Length or chunked). */
+export const hasBody = (req: IncomingMessage) =>
+  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+
+export type JsonBody =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; situation: Exclude<RuntimeSituation, "payloadTooLarge">; status: 400 }
+  | { ok: false; situation: "payloadTooLarge"; status: 413 }
+  | { ok: false; situation: "aborted" };
+
+/** Reads and parses the body as one JSON object, or says what is wrong with it. */
+export async function readJsonObject(req: IncomingMessage, limit: number): Promise<JsonBody> {
+  if (!isJsonContentType(req.headers["content-type"])) return { ok: false, situation: "wrongContentType", status: 400 };
+  const read = await readBody(req, limit);
+  if (!read.ok) return read.reason === "too_large" ? { ok: false, situation: "payloadTooLarge", status: 413 } : { ok: false, situation: "aborted" };
+  if (read.raw.length === 0) return { ok: false, situation: "emptyBody", status: 400 };
+  let text: string;
+  try {
+    text = fatalUtf8.decode(read.raw);
+  } catch {
+    return { ok: false, situation: "notUtf8", status: 400 };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, situation: "malformedJson", status: 400 };
+  }
+  if (!isPlainObject(value)) return { ok: false, situation: "notAnObject", status: 400 };
+  if (!isWellFormedJson(text, value)) return { ok: false, situation: "loneSurrogate", status: 400 };
+  return { ok: true, value };
+}
