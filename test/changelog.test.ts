@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { projectRoot, specPath } from "../scripts/generate.js";
+import { projectRoot, specPath } from "../scripts/shared/paths.js";
 
 const changelog = readFileSync(join(projectRoot, "spec/CHANGELOG.md"), "utf8");
 const versions = [...changelog.matchAll(/^## (.+)$/gm)].map((match) => match[1]!.trim());

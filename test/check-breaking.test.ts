@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { judge } from "../scripts/check-breaking.js";
-import { projectRoot } from "../scripts/generate.js";
-import { packageBin } from "../scripts/package-bin.js";
+import { judge } from "../scripts/contract/check-breaking.js";
+import { projectRoot } from "../scripts/shared/paths.js";
+import { packageBin } from "../scripts/shared/package-bin.js";
 
 type Doc = Record<string, any>;
 const fixture = readFileSync(new URL("fixtures/spec-diff/base.yaml", import.meta.url), "utf8");
@@ -91,7 +91,7 @@ describe("npm run check:breaking -- <ref>", () => {
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.test", ...args], { cwd: repo, stdio: "pipe" });
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [packageBin("tsx", "tsx"), join(projectRoot, "scripts/check-breaking.ts"), ...args], {
+    spawnSync(process.execPath, [packageBin("tsx", "tsx"), join(projectRoot, "scripts/contract/check-breaking.ts"), ...args], {
       cwd: repo,
       encoding: "utf8",
       env: { ...process.env, REDOCLY_TELEMETRY: "off" },

@@ -1,7 +1,7 @@
 // Consumer contract tests: the generated client against a Prism mock of the bundled spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { type RunningPrism, startMock } from "../scripts/mock.js";
+import { type RunningPrism, startMock } from "../scripts/contract/mock.js";
 import { firstExample, loadSpec, responses, schemaValidator } from "./support/spec.js";
 
 const spec = loadSpec();

@@ -4,9 +4,9 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { projectRoot } from "../scripts/generate.js";
-import { freePort, type ManagedProcess, startProcess } from "../scripts/managed-process.js";
-import { packageBin } from "../scripts/package-bin.js";
+import { projectRoot } from "../scripts/shared/paths.js";
+import { freePort, type ManagedProcess, startProcess } from "../scripts/shared/managed-process.js";
+import { packageBin } from "../scripts/shared/package-bin.js";
 
 let scratch: string;
 let dev: ManagedProcess;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const { spec, generated, docs } = paths(scratch);
   dev = await startProcess({
     command: process.execPath,
-    args: [packageBin("tsx", "tsx"), join(projectRoot, "scripts/dev.ts"), "--spec", spec, "--generated", generated, "--docs", docs, "--port", String(port)],
+    args: [packageBin("tsx", "tsx"), join(projectRoot, "scripts/contract/dev.ts"), "--spec", spec, "--generated", generated, "--docs", docs, "--port", String(port)],
     cwd: projectRoot,
     env: { ...process.env, REDOCLY_TELEMETRY: "off" },
     ready: /^dev: watching /,

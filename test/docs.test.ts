@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDocs } from "../scripts/docs.js";
-import { projectRoot } from "../scripts/generate.js";
+import { buildDocs } from "../scripts/contract/docs.js";
+import { projectRoot } from "../scripts/shared/paths.js";
 import { type OfflineBrowser, openOfflineBrowser } from "./support/browser.js";
 import { deref, firstExample, loadSpec, operation, type ParameterObject, responses } from "./support/spec.js";
 

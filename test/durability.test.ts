@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
-import { type StartedServer, startServerScript } from "../scripts/server-script.js";
+import { SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
+import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
 
 let dataDir: string;
 let running: StartedServer | undefined;
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 it("keeps every acknowledged customer across a SIGKILL and a restart on the same DATA_DIR", async () => {
   const env = { DATA_DIR: dataDir, API_KEY: "durable-key", STORE: "sqlite" };
-  running = await startServerScript("scripts/start.ts", env);
+  running = await startServerScript("reference-crm/main.ts", env);
   const client = createClient({ baseUrl: running.url, apiKey: "durable-key" });
   const sent = Array.from({ length: 60 }, (_, i) => ({
     customSearchableCustomerFieldOne: `customer ${i} ✓`,
@@ -38,7 +38,7 @@ it("keeps every acknowledged customer across a SIGKILL and a restart on the same
   process.kill(running.process.pid, "SIGKILL");
   expect(await running.process.exited).toBe("SIGKILL");
 
-  running = await startServerScript("scripts/start.ts", env);
+  running = await startServerScript("reference-crm/main.ts", env);
   for (const id of acknowledged.keys()) {
     const response = await fetch(`${running.url}/agent/customers/${id}`);
     expect(response.status, id).toBe(200);
@@ -53,7 +53,7 @@ it("keeps every acknowledged customer across a SIGKILL and a restart on the same
 
 it("keeps every customer acknowledged before a SIGKILL under load", async () => {
   const env = { DATA_DIR: dataDir, API_KEY: "crash-key", STORE: "sqlite", NODE_ENV: "production" };
-  running = await startServerScript("scripts/start.ts", env);
+  running = await startServerScript("reference-crm/main.ts", env);
   const client = createClient({ baseUrl: running.url, apiKey: "crash-key" });
   const acknowledged = new Map<string, { customSearchableCustomerFieldOne: string }>();
   let failures = 0;
@@ -78,7 +78,7 @@ it("keeps every customer acknowledged before a SIGKILL under load", async () => 
   expect(failures).toBe(32);
   expect(acknowledged.size).toBeGreaterThan(100);
 
-  running = await startServerScript("scripts/start.ts", env);
+  running = await startServerScript("reference-crm/main.ts", env);
   const sample = [...acknowledged.keys()].filter((_, i) => i % 50 === 0);
   for (const id of sample) expect((await fetch(`${running.url}/agent/customers/${id}`)).status, id).toBe(200);
   await running.process.stop();

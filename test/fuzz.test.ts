@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
 import { type Case, type HttpRequest, invalidCase, toCurl, toHttp, validRequest } from "./support/arbitraries.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 import { loadSpec, responses, schemaValidator } from "./support/spec.js";

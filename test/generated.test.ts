@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate, projectRoot } from "../scripts/generate.js";
+import { generate } from "../scripts/generate/generate.js";
+import { projectRoot } from "../scripts/shared/paths.js";
 
 const committed = join(projectRoot, "generated");
 let fresh: string;

@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
 import { openSocket, type RawResponse, rawExchange, rawPost, readResponse } from "./support/raw-http.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../scripts/generate.js";
+import { projectRoot } from "../scripts/shared/paths.js";
 import { loadSpec } from "./support/spec.js";
 
 /** Every global a browser or Node program can see: Node's own, and those TypeScript's libraries declare. */

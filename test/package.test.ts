@@ -1,7 +1,7 @@
 // A consumer imports the kit by its package name: the exports in package.json resolve to the built files.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../scripts/generate.js";
+import { projectRoot } from "../scripts/shared/paths.js";
 
 describe("package exports", () => {
   it("resolve the client, the server stub, the types, the Prism helpers and the bundled spec (after npm run build)", () => {

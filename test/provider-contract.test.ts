@@ -2,7 +2,7 @@
 // proxy (`--errors`: any violation becomes a Prism error); invalid ones through a reporting proxy, which
 // forwards them and lists every violation in `sl-violations`: the server's answers must add none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningPrism, startProxy } from "../scripts/mock.js";
+import { type RunningPrism, startProxy } from "../scripts/contract/mock.js";
 import { apiKeys, startTestServer, type TestServer } from "./support/server.js";
 
 interface Attempt {

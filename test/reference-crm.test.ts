@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { Database, SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { Database, SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 
 let dataDir: string;

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { generate, projectRoot } from "../scripts/generate.js";
+import { generate } from "../scripts/generate/generate.js";
+import { projectRoot } from "../scripts/shared/paths.js";
 
 type Validate = ((data: unknown) => boolean) & { errors?: { keyword: string; instancePath: string }[] };
 

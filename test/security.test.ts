@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { projectRoot } from "../scripts/generate.js";
-import { MemoryCustomerStore, type CustomerFields, customerFields } from "../scripts/reference-crm/store.js";
+import { projectRoot } from "../scripts/shared/paths.js";
+import { MemoryCustomerStore, type CustomerFields, customerFields } from "../reference-crm/stores/store.js";
 import { createKeyChecker } from "../src/server-runtime.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 

@@ -4,8 +4,8 @@ import { request as httpRequest } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRequestListener, type Handlers } from "../generated/server.js";
-import { createHandlers } from "../scripts/reference-crm/handlers.js";
-import { MemoryCustomerStore } from "../scripts/reference-crm/store.js";
+import { createHandlers } from "../reference-crm/handlers.js";
+import { MemoryCustomerStore } from "../reference-crm/stores/store.js";
 import { deref, loadSpec, type ResponseObject, responses, schemaValidator, unmatchedResponses } from "./support/spec.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 

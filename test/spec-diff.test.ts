@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { compareSpecs, wordingChanges } from "../scripts/spec-diff.js";
+import { compareSpecs, wordingChanges } from "../scripts/contract/spec-diff.js";
 
 type Doc = Record<string, any>;
 const base: Doc = parse(readFileSync(new URL("fixtures/spec-diff/base.yaml", import.meta.url), "utf8"));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Database, migrate, migrations, SqliteCustomerStore } from "../scripts/reference-crm/sqlite-store.js";
+import { Database, migrate, migrations, SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
 
 let dataDir: string;
 beforeEach(() => {

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { projectRoot } from "../scripts/generate.js";
-import { startServerScript } from "../scripts/server-script.js";
+import { projectRoot } from "../scripts/shared/paths.js";
+import { startServerScript } from "../scripts/shared/server-script.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function startServer(env: Record<string, string>) {
-  const started = await startServerScript("scripts/start.ts", { DATA_DIR: dataDir, ...env });
+  const started = await startServerScript("reference-crm/main.ts", { DATA_DIR: dataDir, ...env });
   return { server: started.process, line: started.line, url: started.url };
 }
 
@@ -52,7 +52,7 @@ describe("npm start", () => {
   it("creates a customer with npm run create-customer (the generated client), whose url opens its page", async () => {
     const { server, url } = await startServer({ API_KEY: "readme-key" });
     const run = (json: string) =>
-      promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/create-customer.ts", json], {
+      promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/contract/create-customer.ts", json], {
         cwd: projectRoot,
         env: { ...process.env, CRM_URL: url, API_KEY: "readme-key" },
       });

@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import { createHttpServer, createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
 import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/server-runtime.js";
-import { createHandlers } from "../../scripts/reference-crm/handlers.js";
-import { createCrmListener } from "../../scripts/reference-crm/app.js";
-import { type CustomerStore, MemoryCustomerStore } from "../../scripts/reference-crm/store.js";
+import { createHandlers } from "../../reference-crm/handlers.js";
+import { createCrmListener } from "../../reference-crm/app.js";
+import { type CustomerStore, MemoryCustomerStore } from "../../reference-crm/stores/store.js";
 
 export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
 export const publicUrl = "http://crm.test";

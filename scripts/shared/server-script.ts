@@ -1,9 +1,7 @@
-// One of the project's servers (scripts/start.ts, the benchmark's servers) as a child process on a free
+// One of the project's servers (reference-crm/main.ts, the benchmark's servers) as a child process on a free
 // port, for tests, the benchmark and the soak: run with tsx, ready once it prints "listening on <url>".
-import { fileURLToPath } from "node:url";
 import { type ManagedProcess, startProcess } from "./managed-process.js";
-
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+import { projectRoot } from "./paths.js";
 const readyLine = /listening on (http:\/\/\S+)/;
 
 export interface StartedServer {

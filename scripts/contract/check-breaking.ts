@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
-import { bundle } from "./generate.js";
+import { bundle } from "../generate/generate.js";
 import { type Change, compareSpecs, wordingChanges } from "./spec-diff.js";
 
 type Doc = Record<string, any>;

@@ -1,6 +1,6 @@
 // `npm run create-customer -- '<json>'`: creates a customer with the generated client, as Khoros would.
 //   CRM_URL  the server (default http://127.0.0.1:3000)     API_KEY  the key it accepts (required)
-import { createClient } from "../generated/client.js";
+import { createClient } from "../../generated/client.js";
 
 const apiKey = process.env.API_KEY;
 if (!apiKey) {

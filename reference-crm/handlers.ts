@@ -1,7 +1,7 @@
 // The reference CRM's implementation of the spec's operations: the only code an integrator writes.
-import type { CreateCustomerHandlerRequest, CreateCustomerHandlerResponse, Handlers } from "../../generated/server.js";
+import type { CreateCustomerHandlerRequest, CreateCustomerHandlerResponse, Handlers } from "../generated/server.js";
 import { customerPagePath } from "./pages.js";
-import type { CustomerStore } from "./store.js";
+import type { CustomerStore } from "./stores/store.js";
 
 export interface CrmSettings {
   store: CustomerStore;

@@ -4,7 +4,7 @@
 import { _, Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import type { OpenApi, OperationModel, Schema } from "./openapi.js";
+import type { OpenApi, OperationModel, Schema } from "../shared/spec-model.js";
 
 /** OpenAPI's own schema keywords, which JSON Schema does not know: annotations for the validators. */
 const openApiKeywords = ["example", "discriminator", "xml", "externalDocs"];

@@ -7,9 +7,9 @@ import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { settledCount } from "./bench/rows.js";
-import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
-import { startServerScript } from "./server-script.js";
+import { settledCount } from "./rows.js";
+import { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
+import { startServerScript } from "../shared/server-script.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const connections = 100;
@@ -32,7 +32,7 @@ const mix: { request: autocannon.Request; status: number }[] = [
 const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
-const { process: server, url } = await startServerScript("scripts/start.ts", { API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir });
+const { process: server, url } = await startServerScript("reference-crm/main.ts", { API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir });
 const store = SqliteCustomerStore.open(dataDir);
 try {
   const load = (options: { duration?: number; maxConnectionRequests?: number }) =>

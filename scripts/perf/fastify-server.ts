@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { parse } from "yaml";
-import { listOperations, type OpenApi, resolve, type Schema } from "../codegen/openapi.js";
-import { customerUrl } from "../reference-crm/handlers.js";
-import { MemoryCustomerStore } from "../reference-crm/store.js";
+import { listOperations, type OpenApi, resolve, type Schema } from "../shared/spec-model.js";
+import { customerUrl } from "../../reference-crm/handlers.js";
+import { MemoryCustomerStore } from "../../reference-crm/stores/store.js";
 
 const api = parse(readFileSync(new URL("../../generated/openapi.yaml", import.meta.url), "utf8")) as OpenApi;
 const createCustomer = listOperations(api).find((op) => op.operationId === "createCustomer")!;

@@ -12,10 +12,10 @@ import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createHttpServer, stopGracefully } from "../generated/server.js";
-import { buildDocs, defaultDocsPath } from "./docs.js";
-import { createCrmListener } from "./reference-crm/app.js";
-import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
-import { type CustomerStore, MemoryCustomerStore } from "./reference-crm/store.js";
+import { buildDocs, defaultDocsPath } from "../scripts/contract/docs.js";
+import { createCrmListener } from "./app.js";
+import { SqliteCustomerStore } from "./stores/sqlite.js";
+import { type CustomerStore, MemoryCustomerStore } from "./stores/store.js";
 
 function apiKeysFromEnv(): { apiKeys: Record<string, string>; generatedKey?: string } {
   const given = (process.env.API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);

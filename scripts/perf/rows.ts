@@ -1,4 +1,4 @@
-import type { SqliteCustomerStore } from "../reference-crm/sqlite-store.js";
+import type { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
 
 /**
  * The stored row count once it stops changing (sampled every 200 ms): after a timed load run, requests

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { createClient } from "../generated/client.js";
-import { startMock } from "./mock.js";
-import { settledCount } from "./bench/rows.js";
-import { SqliteCustomerStore } from "./reference-crm/sqlite-store.js";
-import { startServerScript } from "./server-script.js";
+import { createClient } from "../../generated/client.js";
+import { startMock } from "../contract/mock.js";
+import { settledCount } from "./rows.js";
+import { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
+import { startServerScript } from "../shared/server-script.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -105,12 +105,12 @@ async function clientOverhead(baseUrl: string): Promise<number> {
 const targets: Target[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
 try {
-  targets.push(await startScript("a", "bare node:http (parse JSON, no validation)", "scripts/bench/bare-server.ts"));
-  targets.push(await startScript("b", "stub server (validation, in-memory handler)", "scripts/start.ts", { STORE: "memory" }));
-  targets.push(await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/bench/fastify-server.ts"));
+  targets.push(await startScript("a", "bare node:http (parse JSON, no validation)", "scripts/perf/bare-server.ts"));
+  targets.push(await startScript("b", "stub server (validation, in-memory handler)", "reference-crm/main.ts", { STORE: "memory" }));
+  targets.push(await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/perf/fastify-server.ts"));
   const mock = await startMock();
   targets.push({ key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop });
-  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "scripts/start.ts", { STORE: "sqlite", DATA_DIR: dataDir });
+  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", DATA_DIR: dataDir });
   targets.push(sqlite);
 
   console.error(`warming up, then ${rounds} rounds of ${seconds} s per server at ${connections} connections…`);

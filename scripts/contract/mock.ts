@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseDocument } from "yaml";
-import { freePort, type ManagedProcess, startProcess } from "./managed-process.js";
-import { packageBin } from "./package-bin.js";
+import { freePort, type ManagedProcess, startProcess } from "../shared/managed-process.js";
+import { packageBin } from "../shared/package-bin.js";
 
 /** The bundled spec that ships with the package (generated/openapi.yaml). */
 export const bundledSpec = createRequire(import.meta.url).resolve("khoros-crm-kit/openapi.yaml");

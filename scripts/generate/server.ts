@@ -1,7 +1,7 @@
 // generated/server.ts: the handler contract (one typed function per operation) and the route table the
 // server runtime (src/server-runtime.ts) serves.
 import { runtimeSituations, type RuntimeSituation } from "../../src/server-errors.js";
-import { comment, errorCatalogue, type OpenApi, type OperationModel, operationTitle, resolve, type Schema } from "./openapi.js";
+import { comment, errorCatalogue, type OpenApi, type OperationModel, operationTitle, resolve, type Schema } from "../shared/spec-model.js";
 import { parametersSchema, validatorName } from "./validators.js";
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;

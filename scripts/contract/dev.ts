@@ -9,9 +9,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { buildDocs, defaultDocsPath } from "./docs.js";
-import { generate, projectRoot } from "./generate.js";
+import { generate } from "../generate/generate.js";
+import { projectRoot } from "../shared/paths.js";
 import { type RunningPrism, startMock } from "./mock.js";
-import { packageBin } from "./package-bin.js";
+import { packageBin } from "../shared/package-bin.js";
 
 export interface DevOptions {
   specDir: string;

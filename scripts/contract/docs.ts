@@ -5,8 +5,8 @@ import { renameSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { projectRoot, specPath } from "./generate.js";
-import { packageBin } from "./package-bin.js";
+import { projectRoot, specPath } from "../shared/paths.js";
+import { packageBin } from "../shared/package-bin.js";
 
 export const defaultDocsPath = join(projectRoot, "docs/index.html");
 
@@ -14,7 +14,7 @@ export const defaultDocsPath = join(projectRoot, "docs/index.html");
 export async function buildDocs(output = defaultDocsPath, spec = specPath): Promise<void> {
   // Written aside, then renamed: a server reading the page never sees it half-written.
   const partial = `${output}.${process.pid}.partial`;
-  const args = ["build-docs", spec, "--output", partial, "--inlineBundle", "--template", join(projectRoot, "scripts/docs-template.hbs")];
+  const args = ["build-docs", spec, "--output", partial, "--inlineBundle", "--template", join(projectRoot, "scripts/contract/docs-template.hbs")];
   await promisify(execFile)(process.execPath, [packageBin("@redocly/cli", "redocly"), ...args], {
     cwd: projectRoot, // where redocly.yaml is
     env: { ...process.env, REDOCLY_TELEMETRY: "off" }, // also keeps Redoc's telemetry out of the page

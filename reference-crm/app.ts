@@ -2,10 +2,10 @@
 // (generated server stub + handlers), both under the base path of the CRM's public URL. Whatever is
 // neither gets the API's 404 or 405, in the contract's error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
+import { createRequestListener, type Handlers, type ListenerOptions } from "../generated/server.js";
 import { createHandlers } from "./handlers.js";
 import { createPages } from "./pages.js";
-import type { CustomerStore } from "./store.js";
+import type { CustomerStore } from "./stores/store.js";
 
 export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" | "basePath"> {
   store: CustomerStore;

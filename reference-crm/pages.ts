@@ -4,10 +4,10 @@
 // lives under /agent/, a path no operation of the vendor's API uses.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, sendError } from "../../generated/server.js";
-import { relativePath } from "../../src/router.js";
-import { describeError, type LogEntry, logToStderr } from "../../src/server-runtime.js";
-import { type CustomerStore, customerFields } from "./store.js";
+import { errorBody, sendError } from "../generated/server.js";
+import { relativePath } from "../src/router.js";
+import { describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
+import { type CustomerStore, customerFields } from "./stores/store.js";
 
 export interface PagesSettings {
   store: CustomerStore;

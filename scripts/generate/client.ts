@@ -1,5 +1,5 @@
 // generated/client.ts: a typed client with one method per operation, on src/client-runtime.ts.
-import { comment, type OperationModel, operationTitle } from "./openapi.js";
+import { comment, type OperationModel, operationTitle } from "../shared/spec-model.js";
 
 function method(op: OperationModel): string[] {
   const type = op.typeName;
