@@ -15,9 +15,45 @@ type CreateCustomer = operations["createCustomer"];
 /** What `createCustomer` resolves to, discriminated by `status`. */
 export type CreateCustomerResult<Accept extends ResponseMediaType<CreateCustomer> = "application/json"> = Result<CreateCustomer, Accept>;
 
+type SearchCustomers = operations["searchCustomers"];
+/** What `searchCustomers` resolves to, discriminated by `status`. */
+export type SearchCustomersResult<Accept extends ResponseMediaType<SearchCustomers> = "application/json"> = Result<SearchCustomers, Accept>;
+
+type BestmatchCustomers = operations["bestmatchCustomers"];
+/** What `bestmatchCustomers` resolves to, discriminated by `status`. */
+export type BestmatchCustomersResult<Accept extends ResponseMediaType<BestmatchCustomers> = "application/json"> = Result<BestmatchCustomers, Accept>;
+
+type FindCustomer = operations["findCustomer"];
+/** What `findCustomer` resolves to, discriminated by `status`. */
+export type FindCustomerResult<Accept extends ResponseMediaType<FindCustomer> = "application/json"> = Result<FindCustomer, Accept>;
+
+type UpdateCustomer = operations["updateCustomer"];
+/** What `updateCustomer` resolves to, discriminated by `status`. */
+export type UpdateCustomerResult<Accept extends ResponseMediaType<UpdateCustomer> = "application/json"> = Result<UpdateCustomer, Accept>;
+
+type FindCases = operations["findCases"];
+/** What `findCases` resolves to, discriminated by `status`. */
+export type FindCasesResult<Accept extends ResponseMediaType<FindCases> = "application/json"> = Result<FindCases, Accept>;
+
+type CreateCase = operations["createCase"];
+/** What `createCase` resolves to, discriminated by `status`. */
+export type CreateCaseResult<Accept extends ResponseMediaType<CreateCase> = "application/json"> = Result<CreateCase, Accept>;
+
+type LookupCase = operations["lookupCase"];
+/** What `lookupCase` resolves to, discriminated by `status`. */
+export type LookupCaseResult<Accept extends ResponseMediaType<LookupCase> = "application/json"> = Result<LookupCase, Accept>;
+
+type UpdateCase = operations["updateCase"];
+/** What `updateCase` resolves to, discriminated by `status`. */
+export type UpdateCaseResult<Accept extends ResponseMediaType<UpdateCase> = "application/json"> = Result<UpdateCase, Accept>;
+
+type DefineObjectStructures = operations["defineObjectStructures"];
+/** What `defineObjectStructures` resolves to, discriminated by `status`. */
+export type DefineObjectStructuresResult<Accept extends ResponseMediaType<DefineObjectStructures> = "application/json"> = Result<DefineObjectStructures, Accept>;
+
 /** A typed client with one method per operation of the spec. */
 export function createClient(options: ClientOptions) {
-  const call = createCaller(options, "Authorization");
+  const call = createCaller(options);
   return {
     /**
      * Create a new customer (`POST /customer`).
@@ -33,8 +69,144 @@ export function createClient(options: ClientOptions) {
       body: RequestBody<CreateCustomer>,
       options?: CallOptions<CreateCustomer, Accept>,
     ): Promise<CreateCustomerResult<Accept>> {
-      const operation = { method: "POST", path: "/customer", statuses: [201, 400, 401, 406, 413, 422, 500] } as const;
+      const operation = { method: "POST", path: "/customer", statuses: [201, 400, 401, 406, 413, 422, 500], apiKeyHeader: "Authorization" } as const;
       return call(operation, { ...options, body }) as Promise<CreateCustomerResult<Accept>>;
+    },
+    /**
+     * Find all customers matching the provided set of criteria (`POST /customers`).
+     *
+     * Khoros Marketing searches the CRM's customers by their searchable custom fields.
+     *
+     * **Kit decisions:** the body holds the searchable custom fields only, at least one; a customer matches
+     * when every field given equals its value, ignoring case; at most 100 matches, newest first. With no
+     * match the answer is 204 without a body. The vendor lists no 422 here, so a field of the wrong type
+     * is a 400 naming it. 406 and 413 are additions.
+     */
+    searchCustomers<Accept extends ResponseMediaType<SearchCustomers> = "application/json">(
+      body: RequestBody<SearchCustomers>,
+      options?: CallOptions<SearchCustomers, Accept>,
+    ): Promise<SearchCustomersResult<Accept>> {
+      const operation = { method: "POST", path: "/customers", statuses: [200, 204, 400, 401, 406, 413, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, { ...options, body }) as Promise<SearchCustomersResult<Accept>>;
+    },
+    /**
+     * Find a customer best match based on known Social Information (`POST /customer/bestmatch`).
+     *
+     * Khoros Marketing asks which customers best match the social profile an agent is looking at.
+     *
+     * **Kit decisions:** the reference CRM ranks its customers by how many of the profile's facts
+     * (`screenName`, `displayName`, `email`, each phone, order, case and account number) equal one of
+     * their searchable custom fields, ignoring case; a customer matching none is no candidate; ties go to
+     * the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). The vendor
+     * lists no 422, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
+     */
+    bestmatchCustomers<Accept extends ResponseMediaType<BestmatchCustomers> = "application/json">(
+      body: RequestBody<BestmatchCustomers>,
+      options?: CallOptions<BestmatchCustomers, Accept>,
+    ): Promise<BestmatchCustomersResult<Accept>> {
+      const operation = { method: "POST", path: "/customer/bestmatch", statuses: [200, 400, 401, 406, 413, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, { ...options, body }) as Promise<BestmatchCustomersResult<Accept>>;
+    },
+    /**
+     * Returns info for a specific customer (`GET /customer/{id}`).
+     *
+     * Khoros Marketing opens one customer by its id. **Kit decisions:** 406 is an addition; a header of
+     * the wrong type is a 400 naming it (the vendor lists no 422 here).
+     */
+    findCustomer<Accept extends ResponseMediaType<FindCustomer> = "application/json">(
+      options: CallOptions<FindCustomer, Accept>,
+    ): Promise<FindCustomerResult<Accept>> {
+      const operation = { method: "GET", path: "/customer/{id}", statuses: [200, 400, 401, 404, 406, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, options) as Promise<FindCustomerResult<Accept>>;
+    },
+    /**
+     * Update a customer's details (`PATCH /customer/{id}`).
+     *
+     * Khoros Marketing changes some custom fields of a customer: only the fields given change.
+     *
+     * **Kit decisions:** the answer is 201 with the customer, as the vendor documents it; an unknown id is
+     * 404 (an addition, with 406 and 413); the 400-versus-422 split is createCustomer's.
+     */
+    updateCustomer<Accept extends ResponseMediaType<UpdateCustomer> = "application/json">(
+      body: RequestBody<UpdateCustomer>,
+      options: CallOptions<UpdateCustomer, Accept>,
+    ): Promise<UpdateCustomerResult<Accept>> {
+      const operation = { method: "PATCH", path: "/customer/{id}", statuses: [201, 400, 401, 404, 406, 413, 422, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, { ...options, body }) as Promise<UpdateCustomerResult<Accept>>;
+    },
+    /**
+     * Get all cases for the given customer ID (`GET /customer/{id}/cases`).
+     *
+     * Khoros Marketing lists a customer's cases. **Kit decisions:** newest first, `[]` when there is none;
+     * 406 is an addition; a header of the wrong type is a 400 naming it (the vendor lists no 422 here).
+     */
+    findCases<Accept extends ResponseMediaType<FindCases> = "application/json">(
+      options: CallOptions<FindCases, Accept>,
+    ): Promise<FindCasesResult<Accept>> {
+      const operation = { method: "GET", path: "/customer/{id}/cases", statuses: [200, 400, 401, 404, 406, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, options) as Promise<FindCasesResult<Accept>>;
+    },
+    /**
+     * Create a new case with interactions (`POST /case`).
+     *
+     * Khoros Marketing files a case for a customer, with the social interactions attached in order.
+     *
+     * **Kit decisions:** `customerId` (not the schema's `customId`, a typo) and `title` are required; a
+     * `customerId` that is no customer of this CRM is a 422 naming it; a new case is `open`. 406 and 413
+     * are additions.
+     */
+    createCase<Accept extends ResponseMediaType<CreateCase> = "application/json">(
+      body: RequestBody<CreateCase>,
+      options?: CallOptions<CreateCase, Accept>,
+    ): Promise<CreateCaseResult<Accept>> {
+      const operation = { method: "POST", path: "/case", statuses: [201, 400, 401, 406, 413, 422, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, { ...options, body }) as Promise<CreateCaseResult<Accept>>;
+    },
+    /**
+     * Returns info for a specific case (`GET /case/{id}`).
+     *
+     * Khoros Marketing opens one case by its id. **Kit decisions:** an unknown id is 404 (the vendor's
+     * Care copy of this page describes it; its export does not); 406 is an addition.
+     */
+    lookupCase<Accept extends ResponseMediaType<LookupCase> = "application/json">(
+      options: CallOptions<LookupCase, Accept>,
+    ): Promise<LookupCaseResult<Accept>> {
+      const operation = { method: "GET", path: "/case/{id}", statuses: [200, 400, 401, 404, 406, 422, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, options) as Promise<LookupCaseResult<Accept>>;
+    },
+    /**
+     * Update a case (`PATCH /case/{id}`).
+     *
+     * Khoros Marketing changes a case: its fields, new interactions, or its status. (The vendor's page
+     * describes this operation with createCase's sentence, "Create a new case with interactions".)
+     *
+     * **Kit decisions:** nothing is required and only the fields given change; interactions are added
+     * after the case's own; `status` closes or reopens the case (an addition); the answer is 201, as the
+     * vendor's page has it (its export says 200); an unknown id is 404 (an addition, with 406 and 413).
+     */
+    updateCase<Accept extends ResponseMediaType<UpdateCase> = "application/json">(
+      body: RequestBody<UpdateCase>,
+      options: CallOptions<UpdateCase, Accept>,
+    ): Promise<UpdateCaseResult<Accept>> {
+      const operation = { method: "PATCH", path: "/case/{id}", statuses: [201, 400, 401, 404, 406, 413, 422, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, { ...options, body }) as Promise<UpdateCaseResult<Accept>>;
+    },
+    /**
+     * Define object structures for a specified type (`GET /meta/object/{type}`).
+     *
+     * Khoros Marketing asks which custom fields the CRM's customers and cases have. A Khoros admin then
+     * picks, on the Company Settings page, which of them agents see; Khoros sends the enabled ones as JSON
+     * properties. Only customer fields are searchable.
+     *
+     * **Kit decisions:** the answer comes from the spec itself: the properties of the schemas marked
+     * `x-custom-fields-of` (customer or case), with their `x-searchable`, `x-label`, `x-field-type` and
+     * `x-list-values`. A header of the wrong type is a 400 naming it; 406 is an addition.
+     */
+    defineObjectStructures<Accept extends ResponseMediaType<DefineObjectStructures> = "application/json">(
+      options: CallOptions<DefineObjectStructures, Accept>,
+    ): Promise<DefineObjectStructuresResult<Accept>> {
+      const operation = { method: "GET", path: "/meta/object/{type}", statuses: [200, 400, 401, 404, 406, 500], apiKeyHeader: "Authorization" } as const;
+      return call(operation, options) as Promise<DefineObjectStructuresResult<Accept>>;
     },
   };
 }

@@ -7,13 +7,14 @@ import {
   type HandlerRequest,
   type HandlerResponse,
   type ListenerOptions,
+  type ObjectStructure,
   type Route,
   type Validator,
 } from "../src/server-runtime.js";
 import { errorFrom, type PlaceholderValues } from "../src/server-errors.js";
 import * as validators from "./validators.js";
 
-export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, RequestContext } from "../src/server-runtime.js";
+export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, ObjectStructure, RequestContext } from "../src/server-runtime.js";
 export { sendError } from "../src/answers.js";
 export { stopGracefully } from "../src/http-server.js";
 
@@ -22,12 +23,93 @@ export type CreateCustomerHandlerRequest = HandlerRequest<operations["createCust
 /** What the `createCustomer` handler returns; annotate the handler with it to reject extra body properties too. */
 export type CreateCustomerHandlerResponse = HandlerResponse<operations["createCustomer"]>;
 
+/** What the `searchCustomers` handler receives. */
+export type SearchCustomersHandlerRequest = HandlerRequest<operations["searchCustomers"]>;
+/** What the `searchCustomers` handler returns; annotate the handler with it to reject extra body properties too. */
+export type SearchCustomersHandlerResponse = HandlerResponse<operations["searchCustomers"]>;
+
+/** What the `bestmatchCustomers` handler receives. */
+export type BestmatchCustomersHandlerRequest = HandlerRequest<operations["bestmatchCustomers"]>;
+/** What the `bestmatchCustomers` handler returns; annotate the handler with it to reject extra body properties too. */
+export type BestmatchCustomersHandlerResponse = HandlerResponse<operations["bestmatchCustomers"]>;
+
+/** What the `findCustomer` handler receives. */
+export type FindCustomerHandlerRequest = HandlerRequest<operations["findCustomer"]>;
+/** What the `findCustomer` handler returns; annotate the handler with it to reject extra body properties too. */
+export type FindCustomerHandlerResponse = HandlerResponse<operations["findCustomer"]>;
+
+/** What the `updateCustomer` handler receives. */
+export type UpdateCustomerHandlerRequest = HandlerRequest<operations["updateCustomer"]>;
+/** What the `updateCustomer` handler returns; annotate the handler with it to reject extra body properties too. */
+export type UpdateCustomerHandlerResponse = HandlerResponse<operations["updateCustomer"]>;
+
+/** What the `findCases` handler receives. */
+export type FindCasesHandlerRequest = HandlerRequest<operations["findCases"]>;
+/** What the `findCases` handler returns; annotate the handler with it to reject extra body properties too. */
+export type FindCasesHandlerResponse = HandlerResponse<operations["findCases"]>;
+
+/** What the `createCase` handler receives. */
+export type CreateCaseHandlerRequest = HandlerRequest<operations["createCase"]>;
+/** What the `createCase` handler returns; annotate the handler with it to reject extra body properties too. */
+export type CreateCaseHandlerResponse = HandlerResponse<operations["createCase"]>;
+
+/** What the `lookupCase` handler receives. */
+export type LookupCaseHandlerRequest = HandlerRequest<operations["lookupCase"]>;
+/** What the `lookupCase` handler returns; annotate the handler with it to reject extra body properties too. */
+export type LookupCaseHandlerResponse = HandlerResponse<operations["lookupCase"]>;
+
+/** What the `updateCase` handler receives. */
+export type UpdateCaseHandlerRequest = HandlerRequest<operations["updateCase"]>;
+/** What the `updateCase` handler returns; annotate the handler with it to reject extra body properties too. */
+export type UpdateCaseHandlerResponse = HandlerResponse<operations["updateCase"]>;
+
+/** What the `defineObjectStructures` handler receives. */
+export type DefineObjectStructuresHandlerRequest = HandlerRequest<operations["defineObjectStructures"]>;
+/** What the `defineObjectStructures` handler returns; annotate the handler with it to reject extra body properties too. */
+export type DefineObjectStructuresHandlerResponse = HandlerResponse<operations["defineObjectStructures"]>;
+
 /** What a server implements: one function per operation of the spec. */
 export interface Handlers {
   /**
    * Create a new customer (`POST /customer`).
    */
   createCustomer: Handler<operations["createCustomer"]>;
+  /**
+   * Find all customers matching the provided set of criteria (`POST /customers`).
+   */
+  searchCustomers: Handler<operations["searchCustomers"]>;
+  /**
+   * Find a customer best match based on known Social Information (`POST /customer/bestmatch`).
+   */
+  bestmatchCustomers: Handler<operations["bestmatchCustomers"]>;
+  /**
+   * Returns info for a specific customer (`GET /customer/{id}`).
+   */
+  findCustomer: Handler<operations["findCustomer"]>;
+  /**
+   * Update a customer's details (`PATCH /customer/{id}`).
+   */
+  updateCustomer: Handler<operations["updateCustomer"]>;
+  /**
+   * Get all cases for the given customer ID (`GET /customer/{id}/cases`).
+   */
+  findCases: Handler<operations["findCases"]>;
+  /**
+   * Create a new case with interactions (`POST /case`).
+   */
+  createCase: Handler<operations["createCase"]>;
+  /**
+   * Returns info for a specific case (`GET /case/{id}`).
+   */
+  lookupCase: Handler<operations["lookupCase"]>;
+  /**
+   * Update a case (`PATCH /case/{id}`).
+   */
+  updateCase: Handler<operations["updateCase"]>;
+  /**
+   * Define object structures for a specified type (`GET /meta/object/{type}`).
+   */
+  defineObjectStructures: Handler<operations["defineObjectStructures"]>;
 }
 
 /** Every operation of the spec: how the runtime routes, validates and answers it. */
@@ -36,31 +118,242 @@ export const routes: { readonly [Id in keyof Handlers]: Route } = {
     operationId: "createCustomer",
     method: "POST",
     path: "/customer",
-    parameters: {
-      header: {
-        names: ["x-sf-user-email", "x-sf-initiative", "x-sf-company-id"],
-        validate: validators.createCustomerHeaderParameters as Validator,
-      },
-    },
-    body: {
-      required: true,
-      validate: validators.createCustomerBody as Validator,
-    },
-    responseMediaTypes: ["application/json", "text/plain"],
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "string" },
+      { name: "x-sf-company-id", in: "header", type: "string" },
+    ],
+    validateParameters: { header: validators.createCustomerHeaderParameters as Validator },
+    body: { required: true, validate: validators.createCustomerBody as Validator },
+    invalidStatus: 422,
+    errorFields: { 400: "one", 422: "list" },
     responses: {
-      201: { validate: validators.createCustomerResponse201 as Validator, textProperty: "url" },
-      400: { validate: validators.createCustomerResponse400 as Validator, textProperty: "message" },
-      401: { validate: validators.createCustomerResponse401 as Validator, textProperty: "message" },
-      406: { validate: validators.createCustomerResponse406 as Validator },
-      413: { validate: validators.createCustomerResponse413 as Validator, textProperty: "message" },
-      422: { validate: validators.createCustomerResponse422 as Validator, textProperty: "message" },
-      500: { validate: validators.createCustomerResponse500 as Validator, textProperty: "message" },
+      201: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse201 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse401 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.createCustomerResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse413 as Validator, textFrom: "message" },
+      422: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse422 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCustomerResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  searchCustomers: {
+    operationId: "searchCustomers",
+    method: "POST",
+    path: "/customers",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.searchCustomersHeaderParameters as Validator },
+    body: { required: true, validate: validators.searchCustomersBody as Validator },
+    invalidStatus: 400,
+    errorFields: { 400: "one" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.searchCustomersResponse200 as Validator, textFrom: "[].url" },
+      204: { mediaTypes: [] },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.searchCustomersResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.searchCustomersResponse401 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.searchCustomersResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.searchCustomersResponse413 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.searchCustomersResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  bestmatchCustomers: {
+    operationId: "bestmatchCustomers",
+    method: "POST",
+    path: "/customer/bestmatch",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.bestmatchCustomersHeaderParameters as Validator },
+    body: { required: true, validate: validators.bestmatchCustomersBody as Validator },
+    invalidStatus: 400,
+    errorFields: { 400: "one" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.bestmatchCustomersResponse200 as Validator, textFrom: "[].url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.bestmatchCustomersResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.bestmatchCustomersResponse401 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.bestmatchCustomersResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.bestmatchCustomersResponse413 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.bestmatchCustomersResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  findCustomer: {
+    operationId: "findCustomer",
+    method: "GET",
+    path: "/customer/{id}",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "id", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.findCustomerHeaderParameters as Validator, path: validators.findCustomerPathParameters as Validator },
+    invalidStatus: 400,
+    errorFields: { 400: "none" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCustomerResponse200 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCustomerResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCustomerResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCustomerResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.findCustomerResponse406 as Validator },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCustomerResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  updateCustomer: {
+    operationId: "updateCustomer",
+    method: "PATCH",
+    path: "/customer/{id}",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "id", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "string" },
+      { name: "x-sf-company-id", in: "header", type: "string" },
+    ],
+    validateParameters: { header: validators.updateCustomerHeaderParameters as Validator, path: validators.updateCustomerPathParameters as Validator },
+    body: { required: true, validate: validators.updateCustomerBody as Validator },
+    invalidStatus: 422,
+    errorFields: { 400: "one", 422: "list" },
+    responses: {
+      201: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse201 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.updateCustomerResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse413 as Validator, textFrom: "message" },
+      422: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse422 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCustomerResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  findCases: {
+    operationId: "findCases",
+    method: "GET",
+    path: "/customer/{id}/cases",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "id", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.findCasesHeaderParameters as Validator, path: validators.findCasesPathParameters as Validator },
+    invalidStatus: 400,
+    errorFields: { 400: "none" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCasesResponse200 as Validator, textFrom: "[].url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCasesResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCasesResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCasesResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.findCasesResponse406 as Validator },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.findCasesResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  createCase: {
+    operationId: "createCase",
+    method: "POST",
+    path: "/case",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.createCaseHeaderParameters as Validator },
+    body: { required: true, validate: validators.createCaseBody as Validator },
+    invalidStatus: 422,
+    errorFields: { 400: "list", 422: "list" },
+    responses: {
+      201: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse201 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse401 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.createCaseResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse413 as Validator, textFrom: "message" },
+      422: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse422 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.createCaseResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  lookupCase: {
+    operationId: "lookupCase",
+    method: "GET",
+    path: "/case/{id}",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "id", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.lookupCaseHeaderParameters as Validator, path: validators.lookupCasePathParameters as Validator },
+    invalidStatus: 422,
+    errorFields: { 400: "none", 422: "list" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse200 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.lookupCaseResponse406 as Validator },
+      422: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse422 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.lookupCaseResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  updateCase: {
+    operationId: "updateCase",
+    method: "PATCH",
+    path: "/case/{id}",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "id", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-initiative", in: "header", type: "integer", format: "int64" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.updateCaseHeaderParameters as Validator, path: validators.updateCasePathParameters as Validator },
+    body: { required: true, validate: validators.updateCaseBody as Validator },
+    invalidStatus: 422,
+    errorFields: { 400: "list", 422: "list" },
+    responses: {
+      201: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse201 as Validator, textFrom: "url" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.updateCaseResponse406 as Validator },
+      413: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse413 as Validator, textFrom: "message" },
+      422: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse422 as Validator, textFrom: "message" },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.updateCaseResponse500 as Validator, textFrom: "message" },
+    },
+  },
+  defineObjectStructures: {
+    operationId: "defineObjectStructures",
+    method: "GET",
+    path: "/meta/object/{type}",
+    apiKeyHeaders: ["Authorization"],
+    parameters: [
+      { name: "type", in: "path", type: "string" },
+      { name: "x-sf-user-email", in: "header", type: "string" },
+      { name: "x-sf-company-id", in: "header", type: "integer", format: "int64" },
+    ],
+    validateParameters: { header: validators.defineObjectStructuresHeaderParameters as Validator, path: validators.defineObjectStructuresPathParameters as Validator },
+    invalidStatus: 400,
+    errorFields: { 400: "none" },
+    responses: {
+      200: { mediaTypes: ["application/json", "text/plain"], validate: validators.defineObjectStructuresResponse200 as Validator, textFrom: "fields[].name" },
+      400: { mediaTypes: ["application/json", "text/plain"], validate: validators.defineObjectStructuresResponse400 as Validator, textFrom: "message" },
+      401: { mediaTypes: ["application/json", "text/plain"], validate: validators.defineObjectStructuresResponse401 as Validator, textFrom: "message" },
+      404: { mediaTypes: ["application/json", "text/plain"], validate: validators.defineObjectStructuresResponse404 as Validator, textFrom: "message" },
+      406: { mediaTypes: ["application/json"], validate: validators.defineObjectStructuresResponse406 as Validator },
+      500: { mediaTypes: ["application/json", "text/plain"], validate: validators.defineObjectStructuresResponse500 as Validator, textFrom: "message" },
     },
   },
 };
-
-/** The header that carries the API key (the spec's security scheme). */
-export const apiKeyHeader = "Authorization";
 
 /** The spec's error catalogue (spec/errors.yaml): the code and message of every error the server sends. */
 export const errorCatalogue = {
@@ -71,7 +364,7 @@ export const errorCatalogue = {
   notAnObject: { error: "invalid_payload", message: "The request body must be a JSON object." },
   wrongContentType: { error: "invalid_payload", message: "The request body must be sent as Content-Type: application/json (UTF-8)." },
   unknownField: { error: "invalid_field", message: "{name} is not a field of this request." },
-  invalidField: { error: "invalid_field", message: "{problem}" },
+  invalidField: { error: "invalid_field", message: "{problems}" },
   fieldValidation: { error: "field_validation_error", message: "{problems}" },
   invalidApiKey: { error: "invalid_api_key", message: "The {header} value is missing, unknown or revoked." },
   notAcceptable: { error: "not_acceptable", message: "This operation answers in {mediaTypes} only." },
@@ -82,15 +375,43 @@ export const errorCatalogue = {
   badRequest: { error: "bad_request", message: "The request is not valid HTTP." },
   requestTimeout: { error: "request_timeout", message: "The request took too long to arrive." },
   headersTooLarge: { error: "headers_too_large", message: "The request headers are larger than this server accepts." },
+  noSearchCriteria: { error: "invalid_payload", message: "Search by at least one of: {fields}." },
+  customerNotFound: { error: "customer_not_found", message: "No customer has the id {id}." },
+  caseNotFound: { error: "case_not_found", message: "No case has the id {id}." },
+  unknownCustomerId: { error: "field_validation_error", message: "customerId {id} is not a customer of this CRM." },
+  metaTypeNotSupported: { error: "meta_type_not_supported", message: "Requested meta type {type} is not supported: use {supported}." },
 } as const;
 
-/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody("unknownField", { name: "x" })`. */
+/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody("customerNotFound", { id })`. */
 export function errorBody<S extends keyof typeof errorCatalogue>(
   situation: S,
   ...values: PlaceholderValues<(typeof errorCatalogue)[S]["message"]>
 ): { error: (typeof errorCatalogue)[S]["error"]; message: string } {
   return errorFrom(errorCatalogue, situation, values[0]) as { error: (typeof errorCatalogue)[S]["error"]; message: string };
 }
+
+/**
+ * The custom fields of each CRM object, from the spec's schemas marked `x-custom-fields-of`: what
+ * `GET /meta/object/{type}` answers, and the fields the reference CRM's stores keep and search.
+ */
+export const objectStructures = {
+  customer: {
+    name: "customer",
+    fields: [
+      { name: "customSearchableCustomerFieldOne", searchable: true, label: "Searchable field one", type: "text" },
+      { name: "customSearchableCustomerFieldTwo", searchable: true, label: "Searchable field two", type: "text" },
+      { name: "customNonSearchableCustomerFieldOne", searchable: false, label: "Non-searchable field one", type: "textarea" },
+      { name: "customNonSearchableCustomerFieldTwo", searchable: false, label: "Non-searchable field two", type: "text" },
+    ],
+  },
+  case: {
+    name: "case",
+    fields: [
+      { name: "customCasePropertyOne", searchable: false, label: "Case property one", type: "text" },
+      { name: "customCasePropertyTwo", searchable: false, label: "Case property two", type: "text" },
+    ],
+  },
+} satisfies Record<string, ObjectStructure>;
 
 /** A node:http server for the listener, with limits for the public internet: `createHttpServer().on("request", listener)`. */
 export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);
@@ -100,5 +421,5 @@ export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerW
  * validation and the contract's error bodies. Also mounts as Express/Connect middleware.
  */
 export function createRequestListener(options: ListenerOptions<Handlers>) {
-  return createListener({ routes, apiKeyHeader, errorCatalogue }, options);
+  return createListener({ routes, errorCatalogue }, options);
 }

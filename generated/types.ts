@@ -25,36 +25,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find all customers matching the provided set of criteria
+         * @description Khoros Marketing searches the CRM's customers by their searchable custom fields.
+         *
+         *     **Kit decisions:** the body holds the searchable custom fields only, at least one; a customer matches
+         *     when every field given equals its value, ignoring case; at most 100 matches, newest first. With no
+         *     match the answer is 204 without a body. The vendor lists no 422 here, so a field of the wrong type
+         *     is a 400 naming it. 406 and 413 are additions.
+         */
+        post: operations["searchCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer/bestmatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find a customer best match based on known Social Information
+         * @description Khoros Marketing asks which customers best match the social profile an agent is looking at.
+         *
+         *     **Kit decisions:** the reference CRM ranks its customers by how many of the profile's facts
+         *     (`screenName`, `displayName`, `email`, each phone, order, case and account number) equal one of
+         *     their searchable custom fields, ignoring case; a customer matching none is no candidate; ties go to
+         *     the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). The vendor
+         *     lists no 422, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
+         */
+        post: operations["bestmatchCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The customer's id, as the CRM answered it.
+                 * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+                 */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Returns info for a specific customer
+         * @description Khoros Marketing opens one customer by its id. **Kit decisions:** 406 is an addition; a header of
+         *     the wrong type is a 400 naming it (the vendor lists no 422 here).
+         */
+        get: operations["findCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a customer's details
+         * @description Khoros Marketing changes some custom fields of a customer: only the fields given change.
+         *
+         *     **Kit decisions:** the answer is 201 with the customer, as the vendor documents it; an unknown id is
+         *     404 (an addition, with 406 and 413); the 400-versus-422 split is createCustomer's.
+         */
+        patch: operations["updateCustomer"];
+        trace?: never;
+    };
+    "/customer/{id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The customer's id, as the CRM answered it.
+                 * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+                 */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get all cases for the given customer ID
+         * @description Khoros Marketing lists a customer's cases. **Kit decisions:** newest first, `[]` when there is none;
+         *     406 is an addition; a header of the wrong type is a 400 naming it (the vendor lists no 422 here).
+         */
+        get: operations["findCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a new case with interactions
+         * @description Khoros Marketing files a case for a customer, with the social interactions attached in order.
+         *
+         *     **Kit decisions:** `customerId` (not the schema's `customId`, a typo) and `title` are required; a
+         *     `customerId` that is no customer of this CRM is a 422 naming it; a new case is `open`. 406 and 413
+         *     are additions.
+         */
+        post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case's id, as the CRM answered it.
+                 * @example case_0192f3a1d0e47e8a9b3c4d5e6f708193
+                 */
+                id: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Returns info for a specific case
+         * @description Khoros Marketing opens one case by its id. **Kit decisions:** an unknown id is 404 (the vendor's
+         *     Care copy of this page describes it; its export does not); 406 is an addition.
+         */
+        get: operations["lookupCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a case
+         * @description Khoros Marketing changes a case: its fields, new interactions, or its status. (The vendor's page
+         *     describes this operation with createCase's sentence, "Create a new case with interactions".)
+         *
+         *     **Kit decisions:** nothing is required and only the fields given change; interactions are added
+         *     after the case's own; `status` closes or reopens the case (an addition); the answer is 201, as the
+         *     vendor's page has it (its export says 200); an unknown id is 404 (an addition, with 406 and 413).
+         */
+        patch: operations["updateCase"];
+        trace?: never;
+    };
+    "/meta/object/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object type whose custom fields to list: `customer` or `case`. Any other gets 404 (the vendor's
+                 *     "Meta Type Not Supported"), not a validation error.
+                 * @example customer
+                 */
+                type: components["parameters"]["ObjectType"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Define object structures for a specified type
+         * @description Khoros Marketing asks which custom fields the CRM's customers and cases have. A Khoros admin then
+         *     picks, on the Company Settings page, which of them agents see; Khoros sends the enabled ones as JSON
+         *     properties. Only customer fields are searchable.
+         *
+         *     **Kit decisions:** the answer comes from the spec itself: the properties of the schemas marked
+         *     `x-custom-fields-of` (customer or case), with their `x-searchable`, `x-label`, `x-field-type` and
+         *     `x-list-values`. A header of the wrong type is a 400 naming it; 406 is an addition.
+         */
+        get: operations["defineObjectStructures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description The custom fields of a customer record, as configured in Khoros Marketing. These four are the vendor's
-         *     examples; rename or add fields here and run `npm run generate`.
+         * @description The customer's custom fields that agents can search on (the searchCustomers body). Each property
+         *     carries what `GET /meta/object/customer` tells Khoros about it: `x-searchable`, `x-label` (shown to
+         *     Khoros admins) and `x-field-type` (`text`, `textarea`, `single_sel_list` with `x-list-values`, or
+         *     `checkbox`).
          */
-        CustomerFields: {
+        SearchableCustomerFields: {
             /**
-             * @description A custom field of the customer that agents cannot search on (searchable false in Khoros Marketing).
-             * @example Prefers e-mail over phone
-             */
-            customNonSearchableCustomerFieldOne?: string;
-            /**
-             * @description A second custom field that agents cannot search on (searchable false in Khoros Marketing).
-             * @example Joined through the spring campaign
-             */
-            customNonSearchableCustomerFieldTwo?: string;
-            /**
-             * @description A custom field of the customer that agents can search on (searchable true in Khoros Marketing).
+             * @description A custom field of the customer that agents can search on (the vendor's example).
              * @example @jane_doe
              */
             customSearchableCustomerFieldOne?: string;
             /**
-             * @description A second custom field that agents can search on (searchable true in Khoros Marketing).
+             * @description A second custom field that agents can search on (the vendor's example).
              * @example ACME-00042
              */
             customSearchableCustomerFieldTwo?: string;
         };
+        /** @description The customer's custom fields that agents cannot search on; see SearchableCustomerFields for the `x-` extensions. */
+        NonSearchableCustomerFields: {
+            /**
+             * @description A custom field of the customer that agents cannot search on (the vendor's example).
+             * @example Prefers e-mail over phone
+             */
+            customNonSearchableCustomerFieldOne?: string;
+            /**
+             * @description A second custom field that agents cannot search on (the vendor's example).
+             * @example Joined through the spring campaign
+             */
+            customNonSearchableCustomerFieldTwo?: string;
+        };
+        /**
+         * @description The custom fields of a customer record: the searchable ones and the others. Declare a field once, in
+         *     SearchableCustomerFields.yaml or NonSearchableCustomerFields.yaml, and `npm run generate` carries it to
+         *     the validators, the types, the object structure Khoros shows its admins, search and the database.
+         */
+        CustomerFields: components["schemas"]["SearchableCustomerFields"] & components["schemas"]["NonSearchableCustomerFields"];
         /** @description The body of createCustomer. Every custom field is optional; a property not listed is rejected with 400. */
         CreateCustomerRequest: components["schemas"]["CustomerFields"];
         /**
@@ -90,12 +306,12 @@ export interface components {
         /**
          * @description The body could not be read as this operation's payload. When one property is to blame, `fields` names
          *     it (as the message does); when the body as a whole is wrong (not JSON, not an object, a wrong
-         *     Content-Type), `fields` is absent.
+         *     Content-Type, no search criteria), `fields` is absent.
          */
         InvalidPayloadError: {
             /**
-             * @description `invalid_payload`: the body as a whole is wrong. `invalid_field`: a property the schema does not
-             *     have, named in `fields`.
+             * @description `invalid_payload`: the body as a whole is wrong. `invalid_field`: one property is to blame (one the
+             *     schema does not have, or, where the operation has no 422, one with a wrong type), named in `fields`.
              * @enum {string}
              */
             error: "invalid_payload" | "invalid_field";
@@ -147,6 +363,366 @@ export interface components {
              * @enum {string}
              */
             error: "unexpected_error";
+            message: components["schemas"]["ErrorMessage"];
+        };
+        /**
+         * @description The body of searchCustomers: the searchable custom fields to match, at least one. A customer matches
+         *     when every field given equals its value, ignoring case (**Kit decision**).
+         */
+        SearchCustomersRequest: components["schemas"]["SearchableCustomerFields"];
+        /** @description Customers, newest first. */
+        CustomerList: components["schemas"]["Customer"][];
+        /** @description The customers' urls, one per line (newest first), in plain text. */
+        CustomerUrlList: string;
+        /** @description A postal address Khoros knows for the social profile. Every line is optional. */
+        Address: {
+            /** @example 1 Main Street */
+            streetOne?: string;
+            /**
+             * @description An optional second line.
+             * @example Suite 200
+             */
+            streetTwo?: string;
+            /** @example Austin */
+            city?: string;
+            /** @example TX */
+            state?: string;
+            /**
+             * @description The postal code.
+             * @example 78701
+             */
+            zip?: string;
+        };
+        /**
+         * @description What Khoros knows of the social profile an agent is looking at; every field is optional, and usually
+         *     only `displayName`, `screenName` and `profileUrl` are sent. The vendor types `accountNumbers` as one
+         *     string but describes a list: both are accepted (**Kit decision**, the wider reading).
+         */
+        BestMatchRequest: {
+            /**
+             * @description The user's name as shown on the network.
+             * @example Jane Doe
+             */
+            displayName?: string;
+            /**
+             * @description The user's handle on the network.
+             * @example @jane_doe
+             */
+            screenName?: string;
+            /**
+             * @description The description of the user held in Khoros Marketing.
+             * @example Coffee lover, Austin TX
+             */
+            description?: string;
+            /**
+             * @description A direct link to the social profile.
+             * @example https://social.example/jane_doe
+             */
+            profileUrl?: string;
+            /** @example jane@example.com */
+            email?: string;
+            /**
+             * @example [
+             *       "+1 512 555 0100"
+             *     ]
+             */
+            phoneNumbers?: string[];
+            addresses?: components["schemas"]["Address"][];
+            /**
+             * @example [
+             *       "ORD-7781"
+             *     ]
+             */
+            orderNumbers?: string[];
+            /**
+             * @description Case numbers recorded in Khoros Marketing (not the CRM's case numbers).
+             * @example [
+             *       "KM-1182"
+             *     ]
+             */
+            caseNumbers?: string[];
+            /**
+             * @description The user's account numbers, as one string or as a list of strings.
+             * @example ACME-00042
+             */
+            accountNumbers?: string | string[];
+        };
+        /** @description A header or path parameter has a wrong type or value; the message names it (the vendor gives this 400 no `fields`). */
+        InvalidParameterError: {
+            /**
+             * @description The error's code.
+             * @enum {string}
+             */
+            error: "invalid_field";
+            message: components["schemas"]["ErrorMessage"];
+        };
+        /** @description No customer has the id in the path. */
+        CustomerNotFoundError: {
+            /**
+             * @description The error's code.
+             * @enum {string}
+             */
+            error: "customer_not_found";
+            message: components["schemas"]["ErrorMessage"];
+        };
+        /** @description The body of updateCustomer. Only the fields given change; a property not listed is rejected with 400. */
+        UpdateCustomerRequest: components["schemas"]["CustomerFields"];
+        /**
+         * @description Where the agent clicks to see the case in the CRM (the vendor gives it no `uri` format).
+         * @example https://crm.example-company.test/api/v1/agent/cases/case_0192f3a1d0e47e8a9b3c4d5e6f708193
+         */
+        CaseUrl: string;
+        /**
+         * @description Whether the case is still being worked on.
+         * @example open
+         * @enum {string}
+         */
+        CaseStatus: "open" | "closed";
+        /** @description Who wrote an interaction, on the network it came from. */
+        Author: {
+            /**
+             * @description The network of the author.
+             * @example facebook
+             */
+            service: string;
+            /**
+             * @description The author's id on that network.
+             * @example 100004411
+             */
+            serviceId: string;
+            /**
+             * @description The author's handle.
+             * @example jane_doe
+             */
+            handle: string;
+            /**
+             * @description The author's screen name.
+             * @example Jane Doe
+             */
+            name: string;
+            /**
+             * @description True when the author is one of the brand's own accounts added to Khoros Marketing.
+             * @example false
+             */
+            brandOwned: boolean;
+        };
+        /** @description One item of a Khoros Marketing stream attached to a case (a post, a comment, a review…). */
+        Interaction: {
+            /**
+             * @description When the interaction was created on its network (the vendor describes an ISO 8601 date-time, and types a plain string).
+             * @example 2026-11-27T09:14:00Z
+             */
+            created: string;
+            /**
+             * @description The text of the interaction.
+             * @example My order arrived broken, can you help?
+             */
+            body: string;
+            /**
+             * @description A direct link to the content on its network, when there is one.
+             * @example https://social.example/posts/7781
+             */
+            linkUrl: string;
+            /**
+             * @description The id of the content on its network.
+             * @example 7781
+             */
+            serviceId: string;
+            /**
+             * @description The network the interaction came from.
+             * @example facebook
+             */
+            service: string;
+            /**
+             * @description What kind of content it is, such as `post` or `comment`.
+             * @example post
+             */
+            contentType: string;
+            author?: components["schemas"]["Author"];
+        };
+        /**
+         * @description The custom fields of a case, declared once with the same `x-` extensions as the customer's (see
+         *     SearchableCustomerFields); only customer fields are searchable, so these say `x-searchable: false`.
+         */
+        CaseFields: {
+            /**
+             * @description A custom field of the case (the vendor's example).
+             * @example Refund requested
+             */
+            customCasePropertyOne?: string;
+            /**
+             * @description A second custom field of the case (the vendor's example).
+             * @example Priority customer
+             */
+            customCasePropertyTwo?: string;
+        };
+        /** @description A case as the CRM stored it, with its interactions in the order they were filed. */
+        Case: {
+            /**
+             * @description The CRM's identifier of the case.
+             * @example case_0192f3a1d0e47e8a9b3c4d5e6f708193
+             */
+            id: string;
+            /**
+             * @description The case number shown to Khoros agents.
+             * @example 00001042
+             */
+            number: string;
+            /**
+             * @description The id of the customer the case belongs to.
+             * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+             */
+            customerId: string;
+            /** @example Broken order */
+            title: string;
+            /**
+             * @description A long-form description; empty when none was given.
+             * @example The customer's order arrived broken.
+             */
+            description: string;
+            url: components["schemas"]["CaseUrl"];
+            /**
+             * Format: date-time
+             * @description When the case last changed.
+             * @example 2026-11-27T09:20:00.000Z
+             */
+            lastUpdated: string;
+            /**
+             * Format: date-time
+             * @description When the case was created.
+             * @example 2026-11-27T09:15:00.000Z
+             */
+            created: string;
+            status: components["schemas"]["CaseStatus"];
+            /** @description The interactions attached to the case, in the order they were filed. */
+            interactions?: components["schemas"]["Interaction"][];
+        } & components["schemas"]["CaseFields"];
+        /** @description Cases, newest first. */
+        CaseList: components["schemas"]["Case"][];
+        /** @description The cases' urls, one per line (newest first), in plain text. */
+        CaseUrlList: string;
+        /**
+         * @description The body of createCase. The vendor's schema requires `customId`, a typo: its own example, its meta page
+         *     and the Case object all say `customerId`, which is what this kit requires (**Kit decision**).
+         *     `description` is a kit addition (the Case has one; the vendor's body does not).
+         */
+        CreateCaseRequest: {
+            /**
+             * @description The id of the customer the case is for; it must be a customer of this CRM.
+             * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+             */
+            customerId: string;
+            /** @example Broken order */
+            title: string;
+            /**
+             * @description A long-form description (**Kit addition**).
+             * @example The customer's order arrived broken.
+             */
+            description?: string;
+            /** @description The interactions to attach, in order. */
+            interactions?: components["schemas"]["Interaction"][];
+        } & components["schemas"]["CaseFields"];
+        /**
+         * @description The body could not be read as a case. As the vendor shows it for the case operations, `fields` is an
+         *     array: it names the property to blame when there is one, and is absent when the body as a whole is
+         *     wrong (not JSON, not an object, a wrong Content-Type).
+         */
+        InvalidCasePayloadError: {
+            /**
+             * @description `invalid_payload`: the body as a whole is wrong. `invalid_field`: a property the schema does not
+             *     have, named in `fields`.
+             * @enum {string}
+             */
+            error: "invalid_payload" | "invalid_field";
+            message: components["schemas"]["ErrorMessage"];
+            fields?: components["schemas"]["FieldError"][];
+        };
+        /** @description No case has the id in the path. */
+        CaseNotFoundError: {
+            /**
+             * @description The error's code.
+             * @enum {string}
+             */
+            error: "case_not_found";
+            message: components["schemas"]["ErrorMessage"];
+        };
+        /**
+         * @description The body of updateCase: only the fields given change, and nothing is required (the vendor's schema
+         *     requires `customId` and `title`, which does not fit a partial update; accepting more is safe).
+         *     `interactions` are added after the case's own, in order. `status` closes or reopens the case (a
+         *     **Kit addition**: the vendor's Case has a status, its update body does not).
+         */
+        UpdateCaseRequest: {
+            /**
+             * @description Moves the case to another customer of this CRM.
+             * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+             */
+            customerId?: string;
+            /** @example Broken order, refund sent */
+            title?: string;
+            /** @example Refund sent on 27 November. */
+            description?: string;
+            /** @description Interactions to add after the case's own, in order. */
+            interactions?: components["schemas"]["Interaction"][];
+            status?: components["schemas"]["CaseStatus"];
+        } & components["schemas"]["CaseFields"];
+        /** @description One choice of a `single_sel_list` field. */
+        ListValue: {
+            /**
+             * @description What the admin and the agent see.
+             * @example Gold
+             */
+            name: string;
+            /**
+             * @description What is sent as the field's value.
+             * @example gold
+             */
+            value: string;
+        };
+        /** @description One custom field of a CRM object, as Khoros shows it to its admins. */
+        ObjectField: {
+            /**
+             * @description The field's JSON property name in the object.
+             * @example customSearchableCustomerFieldOne
+             */
+            name: string;
+            /**
+             * @description Whether agents can search on it (only customer fields can be searched).
+             * @example true
+             */
+            searchable: boolean;
+            /**
+             * @description The label shown to Khoros admins.
+             * @example Searchable field one
+             */
+            label: string;
+            /**
+             * @description How Khoros shows the field.
+             * @example text
+             * @enum {string}
+             */
+            type: "text" | "textarea" | "single_sel_list" | "checkbox";
+            /** @description The choices of a `single_sel_list` field; absent for the other types. */
+            listValues?: components["schemas"]["ListValue"][];
+        };
+        /** @description The custom fields of one CRM object type. */
+        ObjectStructure: {
+            /**
+             * @description The object type, `customer` or `case`.
+             * @example customer
+             */
+            name: string;
+            fields: components["schemas"]["ObjectField"][];
+        };
+        /** @description The names of the object's custom fields, one per line, in plain text. */
+        FieldNameList: string;
+        /** @description The object type in the path is neither `customer` nor `case`. */
+        MetaTypeNotSupportedError: {
+            /**
+             * @description The error's code.
+             * @enum {string}
+             */
+            error: "meta_type_not_supported";
             message: components["schemas"]["ErrorMessage"];
         };
         /** @description No operation of this API has the request's path. */
@@ -224,10 +800,7 @@ export interface components {
                 "text/plain": components["schemas"]["ErrorMessage"];
             };
         };
-        /**
-         * @description **Kit addition.** The Accept header allows neither application/json nor text/plain, so the answer is
-         *     in JSON whatever was asked.
-         */
+        /** @description **Kit addition.** The Accept header allows neither application/json nor text/plain, so the answer is in JSON whatever was asked. */
         NotAcceptable: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -270,6 +843,204 @@ export interface components {
                 "text/plain": components["schemas"]["ErrorMessage"];
             };
         };
+        /** @description The customers that match, newest first, at most 100. In plain text, their `url`s, one per line. */
+        CustomersFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CustomerList"];
+                "text/plain": components["schemas"]["CustomerUrlList"];
+            };
+        };
+        /** @description The body is not a JSON object, has a wrong Content-Type or a property the schema does not have, names no field to search by, or has a field of the wrong type (this operation has no 422). */
+        InvalidSearch: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["InvalidPayloadError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The candidates, best match first (see the operation's rule), at most 10; `[]` when none matches (the vendor lists no 204 here). In plain text, their `url`s, one per line. */
+        BestMatches: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CustomerList"];
+                "text/plain": components["schemas"]["CustomerUrlList"];
+            };
+        };
+        /** @description The body is not a JSON object, has a wrong Content-Type or a property the schema does not have, or has a field of the wrong type (this operation has no 422). */
+        InvalidBestMatch: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["InvalidPayloadError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The customer. In plain text, the body is its `url`. */
+        CustomerFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Customer"];
+                "text/plain": components["schemas"]["CustomerUrl"];
+            };
+        };
+        /** @description A header has a wrong type or value (this operation has no 422); the message names it. */
+        InvalidParameter: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["InvalidParameterError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description No customer has this id (the vendor's "Customer Not Found"; it gives no body, the kit sends the error shape). */
+        CustomerNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CustomerNotFoundError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The customer was updated: only the fields sent changed. The vendor answers 201 here ("Customer Created"), and so does the kit. In plain text, the body is the customer's `url`. */
+        CustomerUpdated: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Customer"];
+                "text/plain": components["schemas"]["CustomerUrl"];
+            };
+        };
+        /** @description The customer's cases, newest first; `[]` when it has none. In plain text, their `url`s, one per line. */
+        CasesFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CaseList"];
+                "text/plain": components["schemas"]["CaseUrlList"];
+            };
+        };
+        /** @description The case was created, open, with its interactions in order. In plain text, the body is the case's `url`. */
+        CaseCreated: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Case"];
+                "text/plain": components["schemas"]["CaseUrl"];
+            };
+        };
+        /** @description The body is not a JSON object, has a wrong Content-Type, or has a property the schema does not have; `fields` is an array here, as the vendor shows it. */
+        InvalidCasePayload: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["InvalidCasePayloadError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description A known field or header has a wrong type or value, or `customerId` is not a customer of this CRM; every violation is listed. */
+        CaseFieldValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FieldValidationError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The case, with its interactions in order. In plain text, the body is its `url`. */
+        CaseFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Case"];
+                "text/plain": components["schemas"]["CaseUrl"];
+            };
+        };
+        /** @description No case has this id. */
+        CaseNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CaseNotFoundError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description A header has a wrong type or value; every violation is listed. */
+        ParameterValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FieldValidationError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
+        /** @description The case was updated: only the fields sent changed, and the interactions sent were added after its own. The vendor's page answers 201 (its export says 200): the kit answers 201. In plain text, the body is the case's `url`. */
+        CaseUpdated: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Case"];
+                "text/plain": components["schemas"]["CaseUrl"];
+            };
+        };
+        /** @description The object's custom fields, as the spec declares them. In plain text, their names, one per line. */
+        ObjectStructureFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ObjectStructure"];
+                "text/plain": components["schemas"]["FieldNameList"];
+            };
+        };
+        /** @description The object type is neither `customer` nor `case` (the vendor's "Meta Type Not Supported"). */
+        MetaTypeNotSupported: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MetaTypeNotSupportedError"];
+                "text/plain": components["schemas"]["ErrorMessage"];
+            };
+        };
     };
     parameters: {
         /**
@@ -288,6 +1059,36 @@ export interface components {
          * @example 1024
          */
         CompanyAsText: string;
+        /**
+         * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+         *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+         *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+         * @example 8675309
+         */
+        InitiativeId: number | bigint;
+        /**
+         * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+         *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+         *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+         * @example 1024
+         */
+        CompanyId: number | bigint;
+        /**
+         * @description The customer's id, as the CRM answered it.
+         * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+         */
+        CustomerId: string;
+        /**
+         * @description The case's id, as the CRM answered it.
+         * @example case_0192f3a1d0e47e8a9b3c4d5e6f708193
+         */
+        CaseId: string;
+        /**
+         * @description The object type whose custom fields to list: `customer` or `case`. Any other gets 404 (the vendor's
+         *     "Meta Type Not Supported"), not a validation error.
+         * @example customer
+         */
+        ObjectType: string;
     };
     requestBodies: never;
     headers: {
@@ -338,6 +1139,408 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["FieldValidationFailed"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    searchCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchCustomersRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CustomersFound"];
+            /** @description No customer matches the criteria. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidSearch"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    bestmatchCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BestMatchRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["BestMatches"];
+            400: components["responses"]["InvalidBestMatch"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    findCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path: {
+                /**
+                 * @description The customer's id, as the CRM answered it.
+                 * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+                 */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CustomerFound"];
+            400: components["responses"]["InvalidParameter"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CustomerNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in (a string on this operation, as the vendor types it).
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeAsText"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company (a string on this operation, as the vendor types it).
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyAsText"];
+            };
+            path: {
+                /**
+                 * @description The customer's id, as the CRM answered it.
+                 * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+                 */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["CustomerUpdated"];
+            400: components["responses"]["InvalidPayload"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CustomerNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["FieldValidationFailed"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    findCases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path: {
+                /**
+                 * @description The customer's id, as the CRM answered it.
+                 * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+                 */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CasesFound"];
+            400: components["responses"]["InvalidParameter"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CustomerNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    createCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCaseRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["CaseCreated"];
+            400: components["responses"]["InvalidCasePayload"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["CaseFieldValidationFailed"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    lookupCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path: {
+                /**
+                 * @description The case's id, as the CRM answered it.
+                 * @example case_0192f3a1d0e47e8a9b3c4d5e6f708193
+                 */
+                id: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["CaseFound"];
+            400: components["responses"]["InvalidParameter"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CaseNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["ParameterValidationFailed"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The id of the Khoros Marketing initiative the agent is working in. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 8675309
+                 */
+                "x-sf-initiative"?: components["parameters"]["InitiativeId"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path: {
+                /**
+                 * @description The case's id, as the CRM answered it.
+                 * @example case_0192f3a1d0e47e8a9b3c4d5e6f708193
+                 */
+                id: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCaseRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["CaseUpdated"];
+            400: components["responses"]["InvalidCasePayload"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CaseNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["CaseFieldValidationFailed"];
+            500: components["responses"]["UnexpectedError"];
+        };
+    };
+    defineObjectStructures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The email of the Khoros Marketing agent making the call. A plain string: Khoros promises no format,
+                 *     so the server accepts whatever it sends.
+                 * @example jane.agent@example-company.test
+                 */
+                "x-sf-user-email"?: components["parameters"]["AgentEmail"];
+                /**
+                 * @description The Khoros Marketing id of the agent's company. An integer, as the vendor types it on this operation (int32, with "int64" in its description:
+                 *     the wider int64 is accepted, and a value beyond JavaScript's safe integers reaches the handler as a
+                 *     `bigint`, never rounded). Text that is not an integer gets 422, or 400 where the operation has no 422.
+                 * @example 1024
+                 */
+                "x-sf-company-id"?: components["parameters"]["CompanyId"];
+            };
+            path: {
+                /**
+                 * @description The object type whose custom fields to list: `customer` or `case`. Any other gets 404 (the vendor's
+                 *     "Meta Type Not Supported"), not a validation error.
+                 * @example customer
+                 */
+                type: components["parameters"]["ObjectType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ObjectStructureFound"];
+            400: components["responses"]["InvalidParameter"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["MetaTypeNotSupported"];
+            406: components["responses"]["NotAcceptable"];
             500: components["responses"]["UnexpectedError"];
         };
     };

@@ -5,10 +5,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../generated/server.js";
 import { createHandlers } from "./handlers.js";
 import { createPages } from "./pages.js";
-import type { CustomerStore } from "./stores/store.js";
+import type { CrmStore } from "./stores/store.js";
 
 export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" | "basePath"> {
-  store: CustomerStore;
+  store: CrmStore;
   /** Where Khoros and the agents reach the CRM (its instanceUrl); its path is the base path of everything. */
   publicUrl: string;
   docsHtml?: Buffer;

@@ -1,4 +1,4 @@
-// `npm start`: the reference CRM. The API from the generated server stub, the customer pages, and the docs.
+// `npm start`: the reference CRM. The API from the generated server stub, the agent pages, and the docs.
 //   PORT        port to listen on (default 3000; 0 picks a free one)
 //   HOST        interface to listen on (default 127.0.0.1)
 //   API_KEY     accepted API keys, comma-separated (rotation); when unset, one random key is made and printed
@@ -14,8 +14,8 @@ import { resolve } from "node:path";
 import { createHttpServer, stopGracefully } from "../generated/server.js";
 import { buildDocs, defaultDocsPath } from "../scripts/contract/docs.js";
 import { createCrmListener } from "./app.js";
-import { SqliteCustomerStore } from "./stores/sqlite.js";
-import { type CustomerStore, MemoryCustomerStore } from "./stores/store.js";
+import { SqliteCrmStore } from "./stores/sqlite.js";
+import { type CrmStore, MemoryCrmStore } from "./stores/store.js";
 
 function apiKeysFromEnv(): { apiKeys: Record<string, string>; generatedKey?: string } {
   const given = (process.env.API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);
@@ -24,12 +24,12 @@ function apiKeysFromEnv(): { apiKeys: Record<string, string>; generatedKey?: str
   return { apiKeys: { generated: generatedKey }, generatedKey };
 }
 
-function openStore(): { store: CustomerStore; where: string } {
+function openStore(): { store: CrmStore; where: string } {
   const kind = process.env.STORE ?? "sqlite";
-  if (kind === "memory") return { store: new MemoryCustomerStore(), where: "in memory" };
+  if (kind === "memory") return { store: new MemoryCrmStore(), where: "in memory" };
   if (kind !== "sqlite") throw new Error(`STORE must be sqlite or memory, not ${kind}.`);
   const dataDir = resolve(process.env.DATA_DIR ?? "data");
-  return { store: SqliteCustomerStore.open(dataDir), where: `in ${dataDir}` };
+  return { store: SqliteCrmStore.open(dataDir), where: `in ${dataDir}` };
 }
 
 /** The rendered docs, built first if `npm run docs` has not been run; undefined if they cannot be built. */

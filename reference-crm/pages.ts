@@ -1,16 +1,16 @@
-// The reference CRM's HTML pages, outside the API but under the same base path: the agent's page of a
-// customer (what the API's `url` opens), the docs, and a home page. The agent's page needs no API key: its
-// address holds an unguessable id, so nothing lists customers (a list would give every address away). It
-// lives under /agent/, a path no operation of the vendor's API uses.
+// The reference CRM's HTML pages, outside the API but under the same base path: the agent's pages of a
+// customer and of a case (what the API's `url`s open), the docs, and a home page. The agent's pages need
+// no API key: their address holds an unguessable id, so nothing lists records (a list would give every
+// address away). They live under /agent/, a path no operation of the vendor's API uses.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, sendError } from "../generated/server.js";
+import { errorBody, objectStructures, sendError } from "../generated/server.js";
 import { relativePath } from "../src/router.js";
 import { describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
-import { type CustomerStore, customerFields } from "./stores/store.js";
+import type { CrmStore, StoredCase, StoredCustomer } from "./stores/store.js";
 
 export interface PagesSettings {
-  store: CustomerStore;
+  store: CrmStore;
   /** The base path the CRM is served under (the path of its instanceUrl), "" for none. */
   basePath: string;
   /** The rendered docs page, or undefined when it could not be built. */
@@ -19,14 +19,19 @@ export interface PagesSettings {
   log?: (entry: LogEntry) => void;
 }
 
+/** Where the agent sees a customer, and a case, below the CRM's public URL (its instanceUrl). */
+export const customerPagePath = (id: string) => `/agent/customers/${encodeURIComponent(id)}`;
+export const casePagePath = (id: string) => `/agent/cases/${encodeURIComponent(id)}`;
+
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** `customSearchableCustomerFieldOne` → `Custom searchable customer field one`. */
-const label = (name: string) => {
-  const words = name.replace(/([A-Z])/g, " $1").toLowerCase().trim();
-  return words[0]!.toUpperCase() + words.slice(1);
-};
+/** A value as the page shows it: "not set" and "empty" told apart from any text, which is escaped. */
+const shown = (value: string | undefined) =>
+  value === undefined ? '<span class="none">not set</span>' : value === "" ? '<span class="none">empty</span>' : escapeHtml(value);
+
+/** Rows of a definition list: the label (from the spec's `x-label`) and the value. */
+const rows = (entries: [label: string, html: string][]) => entries.map(([label, html]) => `  <dt>${escapeHtml(label)}</dt><dd>${html}</dd>`).join("\n");
 
 function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
@@ -45,6 +50,10 @@ function layout(title: string, body: string): string {
     .none { color: #8a93a3; font-style: italic; }
     code, pre { font-family: ui-monospace, monospace; background: #f3f5f8; border-radius: 4px; }
     pre { padding: 0.8rem; overflow-x: auto; }
+    ol { padding-left: 1.2rem; }
+    li { margin-bottom: 1rem; }
+    li p { margin: 0.2rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .meta { color: #5b6475; font-size: 0.9rem; overflow-wrap: anywhere; }
   </style>
 </head>
 <body>
@@ -54,28 +63,49 @@ ${body}
 `;
 }
 
-function customerPage(customer: Record<string, string>): string {
-  const rows = customerFields
-    .map((name) => {
-      const value = customer[name];
-      const shown =
-        value === undefined ? '<span class="none">not set</span>' : value === "" ? '<span class="none">empty</span>' : escapeHtml(value);
-      return `  <dt>${label(name)}</dt><dd>${shown}</dd>`;
-    })
-    .join("\n");
-  return layout("Customer", `<h1>Customer</h1>\n<div class="id">${escapeHtml(customer.id!)}</div>\n<dl>\n${rows}\n</dl>`);
+function customerPage(customer: StoredCustomer): string {
+  const fields = objectStructures.customer.fields.map(({ name, label }): [string, string] => [label, shown((customer as Record<string, string>)[name])]);
+  const body = `<h1>Customer</h1>\n<div class="id">${escapeHtml(customer.id)}</div>\n<dl>\n${rows(fields)}\n</dl>`;
+  return layout("Customer", body);
 }
 
-/** Where the agent sees a customer, below the CRM's public URL (its instanceUrl). */
-export const customerPagePath = (id: string) => `/agent/customers/${encodeURIComponent(id)}`;
+/** A link only to a web address: anything else (a `javascript:` URL, say) is shown as text. */
+const link = (url: string) => (/^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" rel="noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url));
+
+function casePage(crmCase: StoredCase, basePath: string): string {
+  const fields: [string, string][] = [
+    ["Number", escapeHtml(crmCase.number)],
+    ["Status", escapeHtml(crmCase.status)],
+    ["Customer", `<a href="${escapeHtml(basePath + customerPagePath(crmCase.customerId))}">${escapeHtml(crmCase.customerId)}</a>`],
+    ["Description", shown(crmCase.description)],
+    ["Created", escapeHtml(crmCase.created)],
+    ["Last updated", escapeHtml(crmCase.lastUpdated)],
+    ...objectStructures.case.fields.map(({ name, label }): [string, string] => [label, shown((crmCase as unknown as Record<string, string>)[name])]),
+  ];
+  const interactions = crmCase.interactions
+    .map((i) => {
+      const author = i.author ? `${escapeHtml(i.author.name)} (@${escapeHtml(i.author.handle)})` : "";
+      return `  <li><div class="meta">${escapeHtml(i.created)} · ${escapeHtml(i.service)} ${escapeHtml(i.contentType)} ${author}</div><p>${escapeHtml(i.body)}</p><div class="meta">${link(i.linkUrl)}</div></li>`;
+    })
+    .join("\n");
+  const body = [
+    `<h1>${escapeHtml(crmCase.title)}</h1>`,
+    `<div class="id">${escapeHtml(crmCase.id)}</div>`,
+    `<dl>\n${rows(fields)}\n</dl>`,
+    `<h2>Interactions</h2>`,
+    crmCase.interactions.length > 0 ? `<ol>\n${interactions}\n</ol>` : '<p class="none">none</p>',
+  ].join("\n");
+  return layout("Case", body);
+}
 
 const homePage = (basePath: string) =>
   layout(
     "Reference CRM",
     `<h1>Reference CRM</h1>
-<p>This server implements the Khoros Marketing custom-CRM API: Khoros sends <code>POST ${escapeHtml(basePath)}/customer</code>
-with the registered <code>authHeaderValue</code> in <code>Authorization</code>, and every customer created gets a
-page of its own, at the <code>url</code> the answer carries.</p>
+<p>This server implements the Khoros Marketing custom-CRM API: Khoros calls it (for example
+<code>POST ${escapeHtml(basePath)}/customer</code>) with the registered <code>authHeaderValue</code> in
+<code>Authorization</code>, and every customer and case created gets a page of its own, at the <code>url</code>
+the answer carries.</p>
 <p><a href="${escapeHtml(basePath)}/docs">API reference</a></p>`,
   );
 
@@ -97,17 +127,17 @@ function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, htm
   res.end(req.method === "HEAD" ? undefined : html);
 }
 
-/** The id in `/agent/customers/<id>`, or undefined for any other path. */
-function customerId(path: string): string | undefined {
-  const match = /^\/agent\/customers\/([^/]+)$/.exec(path);
+/** The record a path names: `/agent/customers/<id>` or `/agent/cases/<id>`; undefined for any other path. */
+function recordOf(path: string): { kind: "customer" | "case"; id: string } | undefined {
+  const match = /^\/agent\/(customers|cases)\/([^/]+)$/.exec(path);
   try {
-    return match ? decodeURIComponent(match[1]!) : undefined;
+    return match ? { kind: match[1] === "customers" ? "customer" : "case", id: decodeURIComponent(match[2]!) } : undefined;
   } catch {
     return undefined; // a malformed %-escape is no id
   }
 }
 
-const isPagePath = (path: string) => path === "/" || path === "/docs" || customerId(path) !== undefined;
+const isPagePath = (path: string) => path === "/" || path === "/docs" || recordOf(path) !== undefined;
 
 /**
  * A request listener for the pages: it answers a page's path and returns true, or returns false for any
@@ -119,9 +149,12 @@ export function createPages({ store, basePath, docsHtml, log = logToStderr }: Pa
     try {
       if (path === "/") return sendHtml(req, res, 200, homePage(basePath));
       if (path === "/docs") return docsHtml ? sendHtml(req, res, 200, docsHtml, true) : sendHtml(req, res, 404, notFoundPage());
-      const customer = await store.get(customerId(path)!);
-      if (!customer) return sendHtml(req, res, 404, notFoundPage());
-      return sendHtml(req, res, 200, customerPage(customer as Record<string, string>));
+      const { kind, id } = recordOf(path)!;
+      const html =
+        kind === "customer"
+          ? await store.getCustomer(id).then((customer) => customer && customerPage(customer))
+          : await store.getCase(id).then((crmCase) => crmCase && casePage(crmCase, basePath));
+      return sendHtml(req, res, html ? 200 : 404, html ?? notFoundPage());
     } catch (error) {
       log({ level: "error", requestId, message: `The page ${path} failed.`, detail: describeError(error) });
       if (!res.headersSent) sendHtml(req, res, 500, errorPage());

@@ -9,7 +9,7 @@ export type { RequestBody, ResponseMediaType } from "./operation-types.js";
 export interface ClientOptions {
   /** Base URL of the CRM server, e.g. `http://127.0.0.1:4010`. */
   baseUrl: string;
-  /** The API key, sent in the spec's API-key header on every request. */
+  /** The API key (Khoros's `authHeaderValue`), sent in the spec's API-key header of every secured operation. */
   apiKey: string;
   /** A `fetch` to use instead of the global one (tests, instrumentation, proxies). */
   fetch?: typeof fetch;
@@ -49,6 +49,8 @@ export interface OperationInfo {
   method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
   path: string;
   statuses: readonly number[];
+  /** The header that carries the API key; absent for a public operation. */
+  apiKeyHeader?: string;
 }
 
 interface CallInput {
@@ -76,7 +78,7 @@ class DeferredRequest {
 }
 
 /** Returns the function the generated methods call: it sends the request and shapes the result. */
-export function createCaller(options: ClientOptions, apiKeyHeader: string) {
+export function createCaller(options: ClientOptions) {
   const send = options.fetch ?? fetch;
   const client = createFetchClient({
     baseUrl: options.baseUrl,
@@ -85,7 +87,6 @@ export function createCaller(options: ClientOptions, apiKeyHeader: string) {
       const { url, init } = request as unknown as DeferredRequest;
       return send(url, init);
     },
-    headers: { [apiKeyHeader]: options.apiKey },
   });
   return async function call(operation: OperationInfo, input: CallInput = {}) {
     const accept = input.accept ?? "application/json";
@@ -93,7 +94,7 @@ export function createCaller(options: ClientOptions, apiKeyHeader: string) {
     const { data, error, response } = await client.request(operation.method as never, operation.path as never, {
       body: input.body,
       params: { header: input.headers, path: input.path, query: input.query },
-      headers: { Accept: accept },
+      headers: operation.apiKeyHeader ? { Accept: accept, [operation.apiKeyHeader]: options.apiKey } : { Accept: accept },
       parseAs: asText ? "text" : "json",
       signal: input.signal,
     } as never);

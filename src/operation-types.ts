@@ -23,8 +23,14 @@ export type ResponseMediaType<Op> = {
 }[keyof ResponsesOf<Op>] &
   string;
 
-/** The JSON request body of an operation. */
-export type RequestBody<Op> = Op extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+/** The JSON request body of an operation; `never` when it takes none (openapi-typescript's `requestBody?: never`). */
+export type RequestBody<Op> = Op extends { requestBody?: infer R }
+  ? [NonNullable<R>] extends [never]
+    ? never
+    : NonNullable<R> extends { content: { "application/json": infer B } }
+      ? B
+      : never
+  : never;
 
 /** The header, path or query parameters of an operation; `never` when it has none. */
 export type ParamsOf<Op, In extends "header" | "path" | "query"> = Op extends { parameters: { [K in In]?: infer P } }

@@ -43,7 +43,7 @@ export const runtimeSituations = {
   notAnObject: [],
   wrongContentType: [],
   unknownField: ["name"],
-  invalidField: ["problem"],
+  invalidField: ["problems"],
   fieldValidation: ["problems"],
   invalidApiKey: ["header"],
   notAcceptable: ["mediaTypes"],

@@ -1,12 +1,13 @@
 // The hand-written half of the server stub. It turns what the generator derives from the spec
-// (generated/server.ts: the route table, the API-key header, the error catalogue) and a handlers object
-// into a Node `http.RequestListener`, and owns, once for every operation: routing under a base path, the
-// API-key check, content negotiation, body reading, validation and the contract's error bodies.
+// (generated/server.ts: the route table and the error catalogue) and a handlers object into a Node
+// `http.RequestListener`, and owns, once for every operation: routing under a base path, the API-key
+// check, content negotiation, body reading, parameter coercion, validation and the contract's error bodies.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { createKeyChecker } from "./api-keys.js";
 import { createNegotiation, defaultBodyLimit, errorMediaTypes, errorPayload, jsonMediaType, writeAnswer } from "./answers.js";
 import type { BodyOf, ParamsOf, RequestBody, StatusOf } from "./operation-types.js";
+import { coerceParameters, type ParameterLocation, type ParameterSpec, rawParameters } from "./parameters.js";
 import { hasBody, isPlainObject, readJsonObject } from "./request-body.js";
 import { createRouter, normalizeBasePath, relativePath } from "./router.js";
 import {
@@ -21,6 +22,7 @@ import {
   unknownPropertyOf,
   type ValidationError,
 } from "./server-errors.js";
+import { textOf } from "./text-bodies.js";
 
 export { createKeyChecker } from "./api-keys.js";
 
@@ -30,32 +32,50 @@ export interface Validator {
   errors?: ValidationError[] | null;
 }
 
-type ParameterLocation = "header" | "path" | "query";
+/** How an error response carries `fields`: not at all, one object, or an array (as the spec's schema says). */
+export type FieldsShape = "none" | "one" | "list";
 
 /** One operation as the generator describes it (see generated/server.ts). */
 export interface Route {
   operationId: string;
   method: string;
   path: string;
-  parameters: Partial<Record<ParameterLocation, { names: readonly string[]; validate: Validator }>>;
+  /** The headers any one of which may carry the API key; none when the operation is public. */
+  apiKeyHeaders: readonly string[];
+  parameters: readonly ParameterSpec[];
+  validateParameters: Partial<Record<ParameterLocation, Validator>>;
   body?: { required: boolean; validate: Validator };
-  responseMediaTypes: readonly string[];
-  responses: Readonly<Record<number, { validate?: Validator; textProperty?: string }>>;
+  /** The status of a request that fails validation: 422 where the operation documents it, else 400. */
+  invalidStatus: 400 | 422;
+  errorFields: Partial<Record<400 | 422, FieldsShape>>;
+  /** By status: its media types (none for a body-less answer), its JSON validator, where its text comes from. */
+  responses: Readonly<Record<number, { mediaTypes: readonly string[]; validate?: Validator; textFrom?: string }>>;
 }
 
 /** Everything the generator derives from the spec for the runtime. */
 export interface GeneratedApi<Handlers> {
   routes: { readonly [Id in keyof Handlers]: Route };
-  /** The header of the spec's apiKey security scheme. */
-  apiKeyHeader: string;
   errorCatalogue: ErrorCatalogue;
+}
+
+/** A custom field of a CRM object, as `GET /meta/object/{type}` describes it. */
+export interface ObjectField {
+  name: string;
+  searchable: boolean;
+  label: string;
+  type: "text" | "textarea" | "single_sel_list" | "checkbox";
+  listValues?: { name: string; value: string }[];
+}
+export interface ObjectStructure {
+  name: string;
+  fields: ObjectField[];
 }
 
 export interface RequestContext {
   /** Unique per request; also sent back in the X-Request-Id header and written in every log entry. */
   requestId: string;
-  /** Which configured API key the caller presented (its name in `apiKeys`). */
-  apiKeyId: string;
+  /** Which configured API key the caller presented (its name in `apiKeys`); undefined for a public operation. */
+  apiKeyId?: string;
 }
 
 type Present<T, Key extends string> = [T] extends [never] ? unknown : { [K in Key]: T };
@@ -66,9 +86,11 @@ export type HandlerRequest<Op> = { context: RequestContext } & Present<RequestBo
   Present<ParamsOf<Op, "path">, "path"> &
   Present<ParamsOf<Op, "query">, "query">;
 
-/** What a handler returns: one of the operation's documented statuses with its JSON body. */
+/** What a handler returns: one of the operation's documented statuses with its JSON body (none for a 204). */
 export type HandlerResponse<Op> = {
-  [S in StatusOf<Op>]: { status: S; body: BodyOf<Op, S, "application/json"> };
+  [S in StatusOf<Op>]: BodyOf<Op, S, "application/json"> extends undefined
+    ? { status: S; body?: undefined }
+    : { status: S; body: BodyOf<Op, S, "application/json"> };
 }[StatusOf<Op>];
 
 export type Handler<Op> = (request: HandlerRequest<Op>) => HandlerResponse<Op> | Promise<HandlerResponse<Op>>;
@@ -109,8 +131,14 @@ interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
-  /** The negotiated response media type; JSON until negotiation says otherwise. */
-  mediaType: string;
+  route?: Route;
+}
+
+/** `fields` as the response's schema has it. */
+function withFields(body: ErrorBody, problems: FieldError[], shape: FieldsShape | undefined): ErrorBody {
+  if (shape === "one") return { ...body, fields: problems[0]! };
+  if (shape === "list") return { ...body, fields: problems };
+  return body;
 }
 
 export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: ListenerOptions<Handlers>): RequestListener {
@@ -126,42 +154,23 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
   const log = options.log ?? logToStderr;
   const match = createRouter(routes, (route) => route.method);
   const negotiate = createNegotiation();
-  const keyHeader = api.apiKeyHeader.toLowerCase();
-  const lowerCaseNames = new Map(routes.flatMap((r) => r.parameters.header?.names ?? []).map((n) => [n, n.toLowerCase()]));
-  const lowerCase = (name: string) => lowerCaseNames.get(name)!;
+  // Every media type an operation answers with, across its statuses: an Accept allowing none of them is a 406.
+  const mediaTypesOf = new Map(routes.map((r) => [r, [...new Set(Object.values(r.responses).flatMap((s) => s.mediaTypes))]]));
   const error = (situation: RuntimeSituation, values?: Record<string, string>) => errorFrom(api.errorCatalogue, situation, values);
 
-  function send(exchange: Exchange, status: number, payload: string, headers?: OutgoingHttpHeaders): void {
-    const { req, res, requestId, mediaType } = exchange;
-    writeAnswer(req, res, { status, requestId, mediaType, payload, headers, bodyLimit });
-  }
-
+  /** An error in the media type Accept prefers among those its status offers (JSON when none is acceptable). */
   function sendError(exchange: Exchange, status: number, body: ErrorBody, headers?: OutgoingHttpHeaders): void {
-    send(exchange, status, errorPayload(exchange.mediaType, body), headers);
+    const { req, res, requestId, route } = exchange;
+    const offered = route?.responses[status]?.mediaTypes ?? errorMediaTypes;
+    const mediaType = negotiate(req, offered) ?? jsonMediaType;
+    writeAnswer(req, res, { status, requestId, mediaType, payload: errorPayload(mediaType, body), headers, bodyLimit });
   }
 
-  function collectParameters({ req }: Exchange, route: Route, pathValues: Record<string, string>) {
-    const values: Partial<Record<ParameterLocation, Record<string, string>>> = {};
-    const problems: FieldError[] = [];
-    for (const location of ["header", "path", "query"] as const) {
-      const spec = route.parameters[location];
-      if (!spec) continue;
-      const given: Record<string, string> = {};
-      if (location === "header") {
-        for (const name of spec.names) {
-          const value = req.headers[lowerCase(name)];
-          if (typeof value === "string") given[name] = value;
-        }
-      } else if (location === "path") {
-        Object.assign(given, pathValues);
-      } else {
-        const query = new URL(req.url ?? "/", "http://localhost").searchParams;
-        for (const name of spec.names) if (query.has(name)) given[name] = query.get(name)!;
-      }
-      if (!spec.validate(given)) problems.push(...fieldErrorsOf(spec.validate.errors ?? []));
-      values[location] = given;
-    }
-    return { values, problems };
+  /** The answer to a request that fails validation: 422 listing every problem, or 400 where the operation has no 422. */
+  function sendInvalid(exchange: Exchange, route: Route, problems: FieldError[]): void {
+    const list = problems.map((p) => p.errorMessage).join(" ");
+    const situation = route.invalidStatus === 422 ? "fieldValidation" : "invalidField";
+    sendError(exchange, route.invalidStatus, withFields(error(situation, { problems: list }), problems, route.errorFields[route.invalidStatus]));
   }
 
   async function handle(exchange: Exchange, next?: (error?: unknown) => void): Promise<void> {
@@ -170,19 +179,23 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
     const found = path === undefined ? ({ found: false, status: 404 } as const) : match(req.method ?? "", path);
     if (!found.found) {
       if (found.status === 404 && next) return next();
-      exchange.mediaType = negotiate(req, errorMediaTypes) ?? jsonMediaType;
       const requestPath = (req.url ?? "/").split("?")[0]!;
       if (found.status === 404) return sendError(exchange, 404, error("notFound", { path: requestPath }));
       const allowed = { path: requestPath, method: req.method ?? "", allowed: alternatives(found.allowed) };
       return sendError(exchange, 405, error("methodNotAllowed", allowed), { Allow: found.allowed.join(", ") });
     }
     const { route, pathValues } = found;
-    const mediaType = negotiate(req, route.responseMediaTypes);
-    if (!mediaType) return sendError(exchange, 406, error("notAcceptable", { mediaTypes: alternatives(route.responseMediaTypes) }));
-    exchange.mediaType = mediaType;
+    exchange.route = route;
+    const offered = mediaTypesOf.get(route)!;
+    if (offered.length > 0 && !negotiate(req, offered)) {
+      return sendError(exchange, 406, error("notAcceptable", { mediaTypes: alternatives(offered) }));
+    }
 
-    const apiKeyId = authenticate(req.headers[keyHeader]);
-    if (!apiKeyId) return sendError(exchange, 401, error("invalidApiKey", { header: api.apiKeyHeader }));
+    let apiKeyId: string | undefined;
+    if (route.apiKeyHeaders.length > 0) {
+      for (const header of route.apiKeyHeaders) apiKeyId ??= authenticate(req.headers[header.toLowerCase()]);
+      if (!apiKeyId) return sendError(exchange, 401, error("invalidApiKey", { header: route.apiKeyHeaders.join(" or ") }));
+    }
 
     let body: unknown;
     if (route.body && (hasBody(req) || route.body.required)) {
@@ -195,46 +208,54 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
       body = read.value;
     }
 
-    const { values, problems } = collectParameters(exchange, route, pathValues);
+    const { values, checked, problems: coercionProblems } = coerceParameters(rawParameters(req, route.parameters, pathValues));
+    const failed = new Set(coercionProblems.map((p) => p.instancePath));
+    const violations: ValidationError[] = [...coercionProblems];
+    for (const [location, validate] of Object.entries(route.validateParameters) as [ParameterLocation, Validator][]) {
+      if (validate(checked[location] ?? {})) continue;
+      violations.push(...(validate.errors ?? []).filter((e) => !failed.has(e.instancePath || `/${String(e.params.missingProperty)}`)));
+    }
     if (body !== undefined && !route.body!.validate(body)) {
-      const violations = route.body!.validate.errors ?? [];
-      const unknown = unknownPropertyOf(violations);
+      const bodyViolations = route.body!.validate.errors ?? [];
+      const unknown = unknownPropertyOf(bodyViolations);
       if (unknown !== undefined) {
         const unknownField = error("unknownField", { name: unknown });
-        return sendError(exchange, 400, { ...unknownField, fields: { name: unknown, errorMessage: unknownField.message } });
+        const problem = { name: unknown, errorMessage: unknownField.message };
+        return sendError(exchange, 400, withFields(unknownField, [problem], route.errorFields[400]));
       }
-      problems.push(...fieldErrorsOf(violations));
+      violations.push(...bodyViolations);
     }
-    if (problems.length > 0) {
-      const problemList = problems.map((p) => p.errorMessage).join(" ");
-      return sendError(exchange, 422, { ...error("fieldValidation", { problems: problemList }), fields: problems });
-    }
+    if (violations.length > 0) return sendInvalid(exchange, route, fieldErrorsOf(violations));
 
     const { requestId } = exchange;
     const context: RequestContext = { requestId, apiKeyId };
-    const input = { context, body, headers: values.header, path: values.path, query: values.query };
-    let result: { status: number; body: unknown };
+    const input = { context, body, headers: values.header ?? {}, path: values.path ?? {}, query: values.query ?? {} };
+    let result: { status: number; body?: unknown };
     try {
       result = await handlers[route.operationId]!(input as never);
     } catch (thrown) {
       log({ level: "error", requestId, operationId: route.operationId, message: "The handler threw.", detail: describeError(thrown) });
       return sendError(exchange, 500, error("unexpected"));
     }
-    const offContract = checkResponse(route, result, mediaType, validateResponses);
+    const offContract = checkResponse(route, result, validateResponses);
     if (offContract) {
       log({ level: "error", requestId, operationId: route.operationId, message: "The handler's response is not in the spec.", detail: offContract });
       return sendError(exchange, 500, error("unexpected"));
     }
     const documented = route.responses[result.status]!;
-    const payload =
-      mediaType === jsonMediaType
-        ? JSON.stringify(result.body)
-        : ((result.body as Record<string, string>)[documented.textProperty!] as string);
-    send(exchange, result.status, payload);
+    if (documented.mediaTypes.length === 0) return writeAnswer(req, exchange.res, { status: result.status, requestId, bodyLimit });
+    // Negotiated per status; when Accept allows none of this status's media types, its first (HTTP allows it).
+    const mediaType = negotiate(req, documented.mediaTypes) ?? documented.mediaTypes[0]!;
+    const payload = mediaType === jsonMediaType ? JSON.stringify(result.body) : textOf(result.body, documented.textFrom!);
+    if (payload === undefined) {
+      log({ level: "error", requestId, operationId: route.operationId, message: "The handler's response is not in the spec.", detail: `no text at ${documented.textFrom}` });
+      return sendError(exchange, 500, error("unexpected"));
+    }
+    writeAnswer(req, exchange.res, { status: result.status, requestId, mediaType, payload, bodyLimit });
   }
 
   return (req, res, next) => {
-    const exchange: Exchange = { req, res, requestId: randomUUID(), mediaType: jsonMediaType };
+    const exchange: Exchange = { req, res, requestId: randomUUID() };
     handle(exchange, next).catch((thrown: unknown) => {
       log({ level: "error", requestId: exchange.requestId, message: "The request failed unexpectedly.", detail: describeError(thrown) });
       if (!res.headersSent) sendError(exchange, 500, error("unexpected"));
@@ -244,17 +265,16 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
 }
 
 /**
- * Why a handler's result is off-contract, or undefined when it is fine. The status and the text/plain
- * body are always checked (they decide what is sent); the JSON body only when `validateBody` is on.
+ * Why a handler's result is off-contract, or undefined when it is fine. The status and the body's
+ * presence are always checked (they decide what is sent); the JSON body only when `validateBody` is on
+ * (a text/plain body is checked as it is made).
  */
-function checkResponse(route: Route, result: unknown, mediaType: string, validateBody: boolean): unknown {
+function checkResponse(route: Route, result: unknown, validateBody: boolean): unknown {
   if (!isPlainObject(result) || typeof result.status !== "number") return "the handler must return { status, body }";
   const documented = route.responses[result.status];
   if (!documented) return `status ${result.status} is not documented for ${route.operationId}`;
-  if (mediaType !== jsonMediaType) {
-    const text = isPlainObject(result.body) ? result.body[documented.textProperty ?? ""] : undefined;
-    if (typeof text !== "string") return `the body has no string ${documented.textProperty} for text/plain`;
-  }
+  if (documented.mediaTypes.length === 0) return result.body === undefined ? undefined : `status ${result.status} has no body`;
+  if (result.body === undefined) return `status ${result.status} needs a body`;
   if (validateBody && documented.validate && !documented.validate(result.body)) return documented.validate.errors;
   return undefined;
 }

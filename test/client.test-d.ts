@@ -50,3 +50,42 @@ describe("createCustomer types", () => {
     expectTypeOf(result.data).toEqualTypeOf<string>();
   });
 });
+
+describe("the other operations' types", () => {
+  it("requires the path parameters of an operation that has them", () => {
+    // @ts-expect-error findCustomer needs its id
+    void client.findCustomer();
+    // @ts-expect-error the id is a string
+    void client.findCustomer({ path: { id: 7 } });
+    void client.findCustomer({ path: { id: "cus_1" } });
+  });
+
+  it("types integer headers as number or bigint, and text headers as strings", () => {
+    void client.lookupCase({ path: { id: "c" }, headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 } });
+    // @ts-expect-error x-sf-initiative is an integer on lookupCase
+    void client.lookupCase({ path: { id: "c" }, headers: { "x-sf-initiative": "7" } });
+    // @ts-expect-error x-sf-initiative is a string on createCustomer
+    void client.createCustomer({}, { headers: { "x-sf-initiative": 7 } });
+  });
+
+  it("discriminates a 204 (no data) and a list", async () => {
+    const result = await client.searchCustomers({ customSearchableCustomerFieldOne: "a" });
+    expectTypeOf(result.status).toEqualTypeOf<200 | 204 | 400 | 401 | 406 | 413 | 500>();
+    if (result.status === 204) expectTypeOf(result.data).toEqualTypeOf<undefined>();
+    if (result.status === 200) expectTypeOf(result.data).toEqualTypeOf<components["schemas"]["CustomerList"]>();
+  });
+
+  it("takes accountNumbers as a string or a list of strings on bestmatch", () => {
+    void client.bestmatchCustomers({ accountNumbers: "A-1" });
+    void client.bestmatchCustomers({ accountNumbers: ["A-1", "A-2"] });
+    // @ts-expect-error not a number
+    void client.bestmatchCustomers({ accountNumbers: 1 });
+  });
+
+  it("types a case's status", async () => {
+    // @ts-expect-error a case is open or closed
+    void client.updateCase({ status: "pending" }, { path: { id: "c" } });
+    const result = await client.lookupCase({ path: { id: "c" } });
+    if (result.status === 200) expectTypeOf(result.data.status).toEqualTypeOf<"open" | "closed">();
+  });
+});

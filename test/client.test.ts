@@ -68,3 +68,33 @@ describe("createCustomer result", () => {
     expect(failure).toMatchObject({ status: 404, body: { error: "not_found" } });
   });
 });
+
+describe("the other operations' shapes", () => {
+  it("fills path parameters, sends integer headers (bigints too) as text, and the key on every secured operation", async () => {
+    const { fetch, requests } = recordingFetch(200, JSON.stringify(customer), "application/json");
+    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch });
+    await client.findCustomer({ path: { id: "cus 1/2" }, headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 } });
+    const [request] = requests;
+    expect([request!.method, request!.url]).toEqual(["GET", "http://crm.test/customer/cus%201%2F2"]);
+    expect([request!.headers.get("x-sf-initiative"), request!.headers.get("x-sf-company-id"), request!.headers.get("authorization")]).toEqual([
+      "9223372036854775807",
+      "7",
+      "k",
+    ]);
+  });
+
+  it("gives a 204 as a result without data", async () => {
+    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch: async () => new Response(null, { status: 204 }) });
+    const result = await client.searchCustomers({ customSearchableCustomerFieldOne: "nobody" });
+    expect([result.status, result.data]).toEqual([204, undefined]);
+  });
+
+  it("gives a list as an array in JSON and as the text (one url per line) in text/plain", async () => {
+    const list = [customer, { ...customer, id: "c2", url: "https://crm.test/agent/customers/c2" }];
+    const json = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(200, JSON.stringify(list), "application/json") });
+    expect((await json.bestmatchCustomers({ screenName: "@a" })).data).toEqual(list);
+    const lines = list.map((c) => c.url).join("\n");
+    const text = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(200, lines, "text/plain") });
+    expect((await text.bestmatchCustomers({ screenName: "@a" }, { accept: "text/plain" })).data).toBe(lines);
+  });
+});

@@ -74,17 +74,17 @@ describe("npm run dev", () => {
     const { spec, generated, docs } = paths(scratch);
     expect((await createCustomer({ loyaltyTier: "gold" })).status).toBe(422); // not a field yet
     appendFileSync(
-      join(spec, "components/schemas/CustomerFields.yaml"),
-      "  loyaltyTier:\n    type: string\n    description: The customer's loyalty tier.\n    examples:\n      - gold\n",
+      join(spec, "components/schemas/NonSearchableCustomerFields.yaml"),
+      "  loyaltyTier:\n    type: string\n    description: The customer's loyalty tier.\n    x-searchable: false\n    x-label: Loyalty tier\n    x-field-type: text\n    examples:\n      - gold\n",
     );
-    const line = await nextLineAbout("components/schemas/CustomerFields.yaml");
+    const line = await nextLineAbout("components/schemas/NonSearchableCustomerFields.yaml");
     expect(line).toMatch(cycleLine);
     expect(line).toContain(" · lint ok · regenerated, docs rebuilt, mock restarted · ");
     expect(readFileSync(join(generated, "types.ts"), "utf8")).toContain("loyaltyTier?: string;");
     expect(readFileSync(join(generated, "openapi.yaml"), "utf8")).toContain("loyaltyTier:");
     expect(readFileSync(docs, "utf8")).toContain("The customer's loyalty tier.");
     expect((await createCustomer({ loyaltyTier: "gold" })).status).toBe(201); // the restarted mock knows it
-    expect(linesAbout("components/schemas/CustomerFields.yaml")).toHaveLength(1); // one save, one cycle
+    expect(linesAbout("components/schemas/NonSearchableCustomerFields.yaml")).toHaveLength(1); // one save, one cycle
   });
 
   it("reports a broken save in one line and keeps the last good output", async () => {

@@ -1,97 +1,181 @@
 // The page `npm run docs` builds, opened in a real browser (Chromium) from disk, as an integrator would:
-// what a reader sees of createCustomer, and that the page asks nothing of any other host.
+// its heading unbroken and no empty badge, every tag open and every operation of the spec shown without a
+// click (summary, parameters, response statuses), the API key's scheme, createCustomer's examples, and
+// that the page asks nothing of any other host.
 // A full-page screenshot is saved to artifacts/docs.png for a person to look at.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDocs } from "../scripts/contract/docs.js";
 import { projectRoot } from "../scripts/shared/paths.js";
+import { type OperationModel, SpecModel } from "../scripts/shared/spec-model.js";
 import { type OfflineBrowser, openOfflineBrowser } from "./support/browser.js";
-import { deref, firstExample, loadSpec, operation, type ParameterObject, responses } from "./support/spec.js";
 
-const spec = loadSpec();
-const op = operation(spec);
-const created = responses(spec)["201"]!;
-const apiKeyScheme = spec.components.securitySchemes[Object.keys(spec.security[0])[0]!];
+const model = SpecModel.load();
+const createCustomer = model.operation("createCustomer");
+const created = model.response(createCustomer, 201)!;
+const apiKeyScheme = model.resolve<{ name: string; description: string }>(
+  model.document.components.securitySchemes[Object.keys(model.document.security[0])[0]!],
+);
+const tags = [...new Set(model.operations.flatMap((op) => op.tags))];
 const screenshot = join(projectRoot, "artifacts/docs.png");
 
 let scratch: string;
 let browser: OfflineBrowser;
 
+/** A regular expression that matches exactly this text. */
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
+/** The first named example of a response's media type. */
+const firstExample = (mediaType: string) => model.example(Object.values(created.content[mediaType]!.examples)[0]);
+
+/**
+ * Where Redoc renders an operation (its section is named `/<tag>/<operationid>`), scrolled to as a reader
+ * would: Redoc renders a section only as it nears the screen, in a stand-in until then.
+ */
+async function sectionOf(op: OperationModel): Promise<Locator> {
+  const section = browser.page.locator(`[data-section-id$="/${op.operationId.toLowerCase()}"]`);
+  expect(await section.count(), `${op.operationId} is not on the page, not even as a stand-in`).toBe(1);
+  // Found and scrolled to in one call: the stand-in may be replaced by the section at any moment.
+  await section.evaluate((element) => element.scrollIntoView({ block: "center" }));
+  await section.locator("h2").waitFor({ timeout: 10_000 });
+  return section;
+}
+
+// The callbacks run in the page; this project's TypeScript has no DOM types, so they reach the page
+// through the element they are given (`root` is the page's <html>, its scrolling element).
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "docs-"));
-  const page = join(scratch, "index.html");
-  await buildDocs(page);
+  const file = join(scratch, "index.html");
+  await buildDocs(file);
   browser = await openOfflineBrowser();
-  await browser.page.goto(pathToFileURL(page).href, { waitUntil: "load" });
-  // Redoc 3 renders the page as it is scrolled, and shows a tag's operations behind "+ Show": scroll to
-  // it and open it, as a reader would.
-  const show = browser.page.getByRole("button", { name: "+ Show", exact: true });
-  for (let scrolls = 0; (await show.count()) === 0 && scrolls < 20; scrolls++) await browser.page.mouse.wheel(0, 600);
-  await show.click();
-  await browser.page.getByRole("heading", { name: op.summary }).waitFor();
+  const { page } = browser;
+  await page.setViewportSize({ width: 1280, height: 900 }); // a laptop's: Redoc's three columns are narrow
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  // Read once from top to bottom, a screen at a time and without a click, so that the screenshot shows
+  // the whole page. Redoc adds the operations once it runs in the page (the last one stands for all),
+  // then renders each section when it nears the screen: at the bottom, the sections still rendering are
+  // waited for, and reading goes on if they made the page longer. Best effort: the tests say what is missing.
+  const last = model.operations.at(-1)!.operationId.toLowerCase();
+  await page.locator(`[data-section-id$="/${last}"]`).waitFor({ state: "attached", timeout: 10_000 }).catch(() => undefined);
+  const root = page.locator("html");
+  const atBottom = () => root.evaluate((html) => Math.ceil(html.scrollTop) + html.clientHeight >= html.scrollHeight);
+  for (let screens = 0; screens < 200; screens++) {
+    await root.evaluate((html) => {
+      const { requestAnimationFrame } = html.ownerDocument.defaultView;
+      return new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+    });
+    if (await atBottom()) {
+      await page.locator("[data-section-id]:empty").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => undefined);
+      if (await atBottom()) break;
+    }
+    await root.evaluate((html) => html.scrollBy(0, html.clientHeight));
+  }
+  await root.evaluate((html) => html.scrollTo(0, 0));
   mkdirSync(join(projectRoot, "artifacts"), { recursive: true });
-  await browser.page.screenshot({ path: screenshot, fullPage: true });
+  // Redoc lets Chromium skip painting the sections off the screen (content-visibility: auto), which a
+  // full-page screenshot would show blank: for the screenshot only, every section is painted.
+  const paintAll = await page.addStyleTag({ content: "* { content-visibility: visible !important; }" });
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await paintAll.evaluate((style) => style.remove());
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  rmSync(scratch, { recursive: true, force: true });
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 describe("the rendered docs", () => {
-  it("name the API in the page title and link to the operation by its id", async () => {
+  it("name the API in the page's heading", async () => {
+    expect(await browser.page.getByRole("heading", { level: 1 }).first().innerText()).toContain(model.info.title);
+  });
+
+  // 1280 px: a laptop, the heading squeezed beside its "Copy" button; 320 px: a small phone.
+  it.each([1280, 320])("break the page's heading only between words, %i px wide", async (width) => {
     const { page } = browser;
-    expect(await page.getByRole("heading", { level: 1 }).first().innerText()).toContain(spec.info.title);
-    const link = page.locator(`a[href$="/${op.operationId.toLowerCase()}"]`).first();
-    expect(await link.isVisible()).toBe(true);
+    await page.setViewportSize({ width, height: 900 });
+    try {
+      // A word split over two lines has client rectangles on two lines.
+      const splitWords = await page.getByRole("heading", { level: 1 }).first().evaluate((heading) => {
+        const split: string[] = [];
+        const { document, NodeFilter } = heading.ownerDocument.defaultView;
+        const texts = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+          for (const word of (text.textContent ?? "").matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) split.push(word[0]);
+          }
+        }
+        return split;
+      });
+      expect(splitWords).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
-  it("show the operation's summary as its heading", async () => {
-    const heading = browser.page.getByRole("heading", { name: op.summary }); // its name also holds an anchor's label
-    expect(await heading.innerText()).toBe(op.summary);
+  it('have no empty "API docs by" badge (its logo would come from another host)', async () => {
+    expect(await browser.page.getByText("API docs by").filter({ visible: true }).count()).toBe(0);
+  });
+
+  it.each(tags)("show the tag %s open, without a button to show its operations", async (tag) => {
+    await sectionOf(model.operations.find((op) => op.tags.includes(tag))!); // the tag is rendered just above
+    const heading = browser.page.locator("h2").filter({ hasText: exactly(tag) });
+    await heading.scrollIntoViewIfNeeded();
     expect(await heading.isVisible()).toBe(true);
+    expect(await browser.page.getByRole("button", { name: "+ Show", exact: true }).count()).toBe(0);
   });
 
-  it("list every response status", async () => {
-    const tabs = browser.page.getByRole("tablist", { name: "Response status" }).getByRole("tab");
-    expect(await tabs.allInnerTexts()).toEqual(Object.keys(op.responses));
-  });
+  describe.each(model.operations.map((op) => [op.operationId, op] as const))("show %s", (_, op) => {
+    it("with its summary as its heading", async () => {
+      const heading = (await sectionOf(op)).locator("h2");
+      await heading.scrollIntoViewIfNeeded();
+      expect(await heading.innerText()).toBe(op.summary);
+      expect(await heading.isVisible()).toBe(true);
+    });
 
-  const headerNames: string[] = op.parameters.map((p: unknown) => deref<ParameterObject>(spec, p).name);
-  it.each(headerNames)("show the header %s", async (name) => {
-    const header = browser.page.getByText(name, { exact: true });
-    expect(await header.count()).toBeGreaterThan(0);
-    expect(await header.first().isVisible()).toBe(true);
+    it("with its parameters", async () => {
+      // Each parameter's entry is the target of its deep link, `…/t=request&in=<where>&path=<name>`.
+      const names = (await sectionOf(op)).locator('.schema-property-item[id*="/t=request&in="] .schema-name');
+      expect((await names.allInnerTexts()).sort()).toEqual(op.parameters.map((p) => p.name).sort());
+      for (const name of await names.all()) expect(await name.isVisible()).toBe(true);
+    });
+
+    it("with every response status", async () => {
+      const tabs = (await sectionOf(op)).getByRole("tablist", { name: "Response status" }).getByRole("tab");
+      expect(await tabs.allInnerTexts()).toEqual(op.responses.map((r) => String(r.status)));
+    });
   });
 
   it(`show the API-key scheme and its header ${apiKeyScheme.name} in the security details`, async () => {
     const { page } = browser;
-    await page.getByRole("button", { name: "View security details" }).click();
+    await (await sectionOf(createCustomer)).getByRole("button", { name: "View security details" }).click();
     const label = page.getByText("Header parameter name:", { exact: true });
     const value = label.locator("xpath=following-sibling::*[1]");
     expect(await value.innerText()).toBe(apiKeyScheme.name);
-    const firstLine = apiKeyScheme.description.trim().split("\n")[0].replaceAll("`", ""); // as rendered
+    const firstLine = apiKeyScheme.description.trim().split("\n")[0]!.replaceAll("`", ""); // as rendered
     expect(await page.getByText(firstLine).isVisible()).toBe(true);
     await page.keyboard.press("Escape");
     await label.waitFor({ state: "hidden" });
   });
 
-  it("show the JSON example of the 201 response", async () => {
-    const samples = browser.page.locator(".panel-response-samples");
+  it("show the JSON example of createCustomer's 201 response", async () => {
+    const samples = (await sectionOf(createCustomer)).locator(".panel-response-samples");
     const shown = JSON.parse(await samples.getByTestId("json-viewer").innerText());
-    expect(shown).toEqual(firstExample(spec, created.content["application/json"]!));
+    expect(shown).toEqual(firstExample("application/json"));
   });
 
-  it("show the plain-text example of the 201 response once text/plain is picked", async () => {
+  it("show the plain-text example of createCustomer's 201 response once text/plain is picked", async () => {
     const { page } = browser;
-    const samples = page.locator(".panel-response-samples");
+    const samples = (await sectionOf(createCustomer)).locator(".panel-response-samples");
     await samples.getByRole("button", { name: "Response media type" }).click();
     await page.getByRole("menuitem", { name: "text/plain" }).click();
-    const example = firstExample(spec, created.content["text/plain"]!) as string;
-    await samples.getByText(example, { exact: true }).waitFor({ timeout: 5000 });
+    await samples.getByText(firstExample("text/plain") as string, { exact: true }).waitFor({ timeout: 5000 });
     expect(await samples.getByTestId("json-viewer").count()).toBe(0);
   });
 

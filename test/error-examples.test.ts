@@ -2,27 +2,43 @@
 // in JSON and in plain text: so the Prism mock (which serves the examples) and the server say the same
 // words. Each example's situation is a request in the table below; an example without one fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiKeys, startTestServer, type TestServer } from "./support/server.js";
-import { deref, loadSpec, type ResponseObject, unmatchedResponses } from "./support/spec.js";
+import { createHandlers } from "../reference-crm/handlers.js";
+import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { send } from "./support/operations.js";
+import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
+import { model, unmatchedResponses } from "./support/spec.js";
 
 interface Situation {
-  method?: string;
-  path?: string;
-  body?: string;
-  apiKey?: string | null;
-  accept?: string;
-  /** Sent to a server whose handler throws. */
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sent without Authorization. */
+  noKey?: boolean;
+  /** Sent to a server whose createCustomer handler throws. */
   failing?: boolean;
 }
 
+const noCustomer = "cus_0192f3a1c2d47e8a9b3c4d5e6f700000";
 const situations: Record<string, Situation> = {
-  UnknownField: { body: JSON.stringify({ favouriteColour: "teal" }) },
-  MalformedJson: { body: '{"customSearchableCustomerFieldOne": ' },
-  InvalidApiKey: { apiKey: null },
-  NotAcceptable: { accept: "image/png" },
-  PayloadTooLarge: { body: JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(64 * 1024) }) },
-  FieldValidation: { body: JSON.stringify({ customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 }) },
-  UnexpectedError: { failing: true },
+  UnknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
+  MalformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
+  FieldValidation: { method: "POST", path: "/customer", body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 } },
+  NoSearchCriteria: { method: "POST", path: "/customers", body: {} },
+  SearchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
+  PhoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
+  InitiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
+  CustomerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
+  UnknownCaseField: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "t", favouriteColour: "teal" } },
+  UnknownCustomerId: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "Broken order" } },
+  CaseFieldValidation: { method: "POST", path: "/case", body: { customerId: noCustomer, title: 42 }, headers: { "x-sf-company-id": "acme" } },
+  InitiativeValidation: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000", headers: { "x-sf-initiative": "eight" } },
+  CaseNotFound: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000" },
+  MetaTypeNotSupported: { method: "GET", path: "/meta/object/order" },
+  InvalidApiKey: { method: "POST", path: "/customer", body: {}, noKey: true },
+  NotAcceptable: { method: "POST", path: "/customer", body: {}, headers: { Accept: "image/png" } },
+  PayloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(64 * 1024) } },
+  UnexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
   NotFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },
   MethodNotAllowed: { method: "GET", path: "/customer" },
 };
@@ -30,68 +46,51 @@ const situations: Record<string, Situation> = {
 interface ErrorExample {
   name: string;
   status: number;
-  json: { error: string; message: string };
-  /** The plain-text example; none where the response is JSON only (406). */
+  json: unknown;
+  /** The plain-text twin; none where the response is JSON only (406). */
   text?: string;
 }
 
-const spec = loadSpec();
-const exampleName = (ref: string) => ref.split("/").pop()!;
-
 /** Every error example of a response, with its status and its plain-text twin. */
-function examplesOf(status: number, response: ResponseObject): ErrorExample[] {
+function examplesOf(status: number, content: Record<string, { examples?: Record<string, unknown> }>): ErrorExample[] {
   if (status < 400) return [];
-  const json = response.content["application/json"]?.examples ?? {};
-  const text = response.content["text/plain"]?.examples ?? {};
+  const json = content["application/json"]?.examples ?? {};
+  const text = content["text/plain"]?.examples ?? {};
   return Object.entries(json).map(([key, example]) => ({
-    name: exampleName(example.$ref!),
+    name: (example as { $ref: string }).$ref.split("/").pop()!,
     status,
-    json: deref<{ value: ErrorExample["json"] }>(spec, example).value,
-    text: text[key] && deref<{ value: string }>(spec, text[key]).value,
+    json: model.example(example),
+    text: text[key] === undefined ? undefined : (model.example(text[key]) as string),
   }));
 }
 
-const operationExamples = Object.values(spec.paths).flatMap((item: any) =>
-  Object.values(item).flatMap((op: any) =>
-    Object.entries(op.responses).flatMap(([status, response]) => examplesOf(Number(status), deref<ResponseObject>(spec, response))),
-  ),
+const fromOperations = model.operations.flatMap((op) => op.responses.flatMap((r) => examplesOf(r.status, r.content)));
+const fromUnmatched = Object.entries(unmatchedResponses).flatMap(([status, name]) =>
+  examplesOf(Number(status), model.resolve(model.document.components.responses[name]).content),
 );
-const unmatchedExamples = Object.entries(unmatchedResponses).flatMap(([status, name]) =>
-  examplesOf(Number(status), deref<ResponseObject>(spec, spec.components.responses[name])),
-);
-const examples = [...new Map([...operationExamples, ...unmatchedExamples].map((e) => [e.name, e])).values()];
+const examples = [...new Map([...fromOperations, ...fromUnmatched].map((e) => [e.name, e])).values()];
 
 let server: TestServer;
 let failing: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  failing = await startTestServer({
-    handlers: {
-      createCustomer: () => {
-        throw new Error("the database is down");
-      },
-    },
-  });
+  const handlers = createHandlers({ store: new MemoryCrmStore(), publicUrl });
+  failing = await startTestServer({ handlers: { ...handlers, createCustomer: () => Promise.reject(new Error("the database is down")) } });
 });
 afterAll(async () => {
   await server.close();
   await failing.close();
 });
 
-async function answer(situation: Situation, accept: string) {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: situation.accept ?? accept };
-  if (situation.apiKey !== null) headers.Authorization = situation.apiKey ?? apiKeys.primary;
-  const method = situation.method ?? "POST";
-  const response = await fetch(`${(situation.failing ? failing : server).url}${situation.path ?? "/customer"}`, {
-    method,
-    headers,
-    body: method === "GET" ? undefined : (situation.body ?? "{}"),
-  });
-  return { status: response.status, text: await response.text() };
+function answer(situation: Situation, accept: string) {
+  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: accept, ...situation.headers };
+  if (!situation.noKey) headers.Authorization = apiKeys.primary;
+  const body = situation.body === undefined ? undefined : typeof situation.body === "string" ? situation.body : JSON.stringify(situation.body);
+  return send((situation.failing ? failing : server).url, { method: situation.method, path: situation.path, headers, body });
 }
 
 describe("the spec's error examples", () => {
-  it("cover every error status of the spec, with at least one example each", () => {
+  it("are many: every error response of every operation has at least one", () => {
     expect(examples.length).toBeGreaterThanOrEqual(Object.keys(situations).length);
   });
 
@@ -100,7 +99,7 @@ describe("the spec's error examples", () => {
     expect(situation, `add the situation of the example ${example.name} to this test's table`).toBeDefined();
     const json = await answer(situation!, "application/json");
     expect(json.status).toBe(example.status);
-    expect(JSON.parse(json.text)).toEqual(example.json);
+    expect(json.body).toEqual(example.json);
     if (example.text === undefined) return;
     const text = await answer(situation!, "text/plain");
     expect(text.status).toBe(example.status);

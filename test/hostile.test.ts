@@ -1,11 +1,13 @@
 // Hostile input, one row each: the status and body shape it gets, and a valid request answered right after.
+// Most rows go to createCustomer; the rows that apply to the other operations' shapes (a path parameter,
+// an integer header, a PATCH, a case's nested interactions) go to them.
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
-import { openSocket, type RawResponse, rawExchange, rawPost, readResponse } from "./support/raw-http.js";
+import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
+import { openSocket, type RawResponse, rawExchange, rawPost, rawRequest, readResponse } from "./support/raw-http.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 
 const limit = 64 * 1024;
@@ -14,12 +16,12 @@ const errorOnly = (error: string) => ({ error, message: expect.any(String) });
 const naming = (error: string, name: string) => ({ ...errorOnly(error), fields: { name, errorMessage: expect.any(String) } });
 
 let dataDir: string;
-let store: SqliteCustomerStore;
+let store: SqliteCrmStore;
 let crm: CrmTestServer;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "crm-hostile-"));
-  store = SqliteCustomerStore.open(dataDir);
+  store = SqliteCrmStore.open(dataDir);
   crm = await startCrmServer(store, undefined, { headersTimeoutMs: 1000 });
 });
 afterAll(async () => {
@@ -70,6 +72,22 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "a constructor.prototype key", bytes: rawPost(json, '{"constructor": {"prototype": {"polluted": true}}}'), status: 400, body: naming("invalid_field", "constructor") },
   { row: "a prototype key", bytes: rawPost(json, '{"prototype": {"polluted": true}}'), status: 400, body: naming("invalid_field", "prototype") },
   { row: "a header value over 16 KiB", bytes: rawPost({ ...json, "x-sf-company-id": "x".repeat(17 * 1024) }, "{}"), status: 431, body: errorOnly("headers_too_large") },
+  {
+    row: "an integer header of 10,000 digits (findCustomer)",
+    bytes: rawRequest("GET", "/customer/cus_x", { ...json, "x-sf-initiative": "9".repeat(10_000) }),
+    status: 400,
+    body: errorOnly("invalid_field"),
+  },
+  { row: "a path id of 8 KiB (findCustomer)", bytes: rawRequest("GET", `/customer/${"x".repeat(8 * 1024)}`, json), status: 404, body: errorOnly("customer_not_found") },
+  { row: "a malformed %-escape in a path id (lookupCase)", bytes: rawRequest("GET", "/case/%E0%A4%A", json), status: 404, body: errorOnly("not_found") },
+  { row: "truncated JSON on a PATCH (updateCustomer)", bytes: rawRequest("PATCH", "/customer/cus_x", json, '{"customSearchableCustomerFieldOne": "ab'), status: 400, body: errorOnly("invalid_payload") },
+  {
+    row: "interactions nested as deep as the limit allows (createCase)",
+    bytes: rawRequest("POST", "/case", json, `{"customerId":"c","title":"t","interactions":${"[".repeat(30_000)}${"]".repeat(30_000)}}`),
+    status: 422,
+    body: { ...errorOnly("field_validation_error"), fields: expect.any(Array) },
+  },
+  { row: "a __proto__ key in a case (createCase)", bytes: rawRequest("POST", "/case", json, '{"customerId":"c","title":"t","__proto__":{"polluted":true}}'), status: 400, body: { ...errorOnly("invalid_field"), fields: [{ name: "__proto__", errorMessage: expect.any(String) }] } },
 ];
 
 describe("hostile input", () => {

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
-import { loadSpec } from "./support/spec.js";
+import { model } from "./support/spec.js";
 
 /** Every global a browser or Node program can see: Node's own, and those TypeScript's libraries declare. */
 function globalNames(): Set<string> {
@@ -17,9 +17,8 @@ function globalNames(): Set<string> {
   return names;
 }
 
-const spec = loadSpec();
 const globals = globalNames();
-const componentNames = Object.entries(spec.components as Record<string, Record<string, unknown>>)
+const componentNames = Object.entries(model.document.components as Record<string, Record<string, unknown>>)
   .filter(([kind]) => !kind.startsWith("x-"))
   .flatMap(([kind, entries]) => Object.keys(entries).map((name) => ({ kind, name })));
 

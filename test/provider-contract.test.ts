@@ -1,64 +1,81 @@
-// Provider contract: the stub server behind Prism's validating proxy. Valid requests go through a strict
-// proxy (`--errors`: any violation becomes a Prism error); invalid ones through a reporting proxy, which
-// forwards them and lists every violation in `sl-violations`: the server's answers must add none.
+// Provider contract: the stub server behind Prism's validating proxy, for every operation. Valid calls go
+// through a strict proxy (`--errors`: any violation becomes a Prism error); invalid ones through a
+// reporting proxy, which forwards them and lists every violation in `sl-violations`: the server's answers
+// must add none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Handlers } from "../generated/server.js";
 import { type RunningPrism, startProxy } from "../scripts/contract/mock.js";
+import { fillPath, type HttpCall, makeWorld, operationNeeds, type World } from "./support/operations.js";
 import { apiKeys, startTestServer, type TestServer } from "./support/server.js";
+import { firstExample, model, type OperationModel } from "./support/spec.js";
 
 interface Attempt {
   name: string;
-  body?: string;
+  op: OperationModel;
   /** Headers on top of the key and Content-Type; null removes one. */
-  headers?: Record<string, string | null>;
+  headers?: Record<string, string | null | undefined>;
+  /** The body instead of the operation's first example. */
+  body?: unknown;
   status: number;
 }
 
-const json = (value: unknown) => JSON.stringify(value);
-const key = { Authorization: apiKeys.primary, "Content-Type": "application/json" };
+const integerHeader = (op: OperationModel) => op.parameters.some((p) => p.name === "x-sf-initiative" && model.shape(p.schema).types?.[0] === "integer");
+const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
+const success = (op: OperationModel) => operationNeeds[op.operationId as keyof Handlers].success[0]!;
 
-const validRequests: Attempt[] = [
-  { name: "all four fields", body: json({ customNonSearchableCustomerFieldOne: "a", customNonSearchableCustomerFieldTwo: "b", customSearchableCustomerFieldOne: "c", customSearchableCustomerFieldTwo: "d" }), status: 201 },
-  { name: "no fields", body: "{}", status: 201 },
-  { name: "empty and non-ASCII strings", body: json({ customSearchableCustomerFieldOne: "", customSearchableCustomerFieldTwo: "Ünïcødé ✓ 😀" }), status: 201 },
+const validAttempts: Attempt[] = model.operations.flatMap((op) => [
+  { name: `${op.operationId}, its first example`, op, status: success(op) },
+  { name: `${op.operationId}, in text/plain`, op, headers: { Accept: "text/plain" }, status: success(op) },
+  { name: `${op.operationId}, with the rotated key`, op, headers: { Authorization: apiKeys.rotated }, status: success(op) },
   {
-    name: "every header",
-    body: json({ customSearchableCustomerFieldOne: "x" }),
-    headers: { "x-sf-user-email": "agent@example.com", "x-sf-initiative": "42", "x-sf-company-id": "7" },
-    status: 201,
+    name: `${op.operationId}, Khoros's headers (an email that is no address${integerHeader(op) ? ", an int64 beyond JavaScript's safe integers" : ", an empty company id"})`,
+    op,
+    headers: { "x-sf-user-email": "agent at example", ...(integerHeader(op) ? { "x-sf-initiative": "9223372036854775807" } : { "x-sf-company-id": "" }) },
+    status: success(op),
   },
-  {
-    name: "Khoros's own headers, an email that is no address and an empty company id",
-    body: "{}",
-    headers: { "x-sf-user-email": "agent at example", "x-sf-company-id": "" },
-    status: 201,
-  },
-  { name: "text/plain", body: "{}", headers: { Accept: "text/plain" }, status: 201 },
-  { name: "q-values preferring text", body: "{}", headers: { Accept: "application/json;q=0.4, text/plain" }, status: 201 },
-  { name: "the rotated key", body: "{}", headers: { Authorization: apiKeys.rotated }, status: 201 },
-];
+]);
 
 // Malformed JSON is not here: Prism's own body parser answers it (400, its own body) without forwarding;
 // test/server.test.ts covers it.
-const invalidRequests: Attempt[] = [
-  { name: "an unknown property", body: json({ favouriteColour: "teal" }), status: 400 },
-  { name: "a JSON array", body: "[1]", status: 400 },
-  { name: "a wrong Content-Type", body: "{}", headers: { "Content-Type": "text/plain" }, status: 400 },
-  { name: "a wrong type", body: json({ customSearchableCustomerFieldOne: 1 }), status: 422 },
-  { name: "a wrong type, in text/plain", body: json({ customSearchableCustomerFieldOne: [] }), headers: { Accept: "text/plain" }, status: 422 },
-  { name: "no Authorization", body: "{}", headers: { Authorization: null }, status: 401 },
-  { name: "an unknown API key", body: "{}", headers: { Authorization: "wrong" }, status: 401 },
-  { name: "an Accept it cannot meet", body: "{}", headers: { Accept: "application/xml" }, status: 406 },
-  { name: "a body over 64 KiB", body: json({ customSearchableCustomerFieldOne: "x".repeat(70_000) }), status: 413 },
-];
+const invalidAttempts: Attempt[] = model.operations.flatMap((op) => [
+  { name: `${op.operationId}, no Authorization`, op, headers: { Authorization: null }, status: 401 },
+  { name: `${op.operationId}, an unknown key`, op, headers: { Authorization: "wrong" }, status: 401 },
+  { name: `${op.operationId}, an Accept it cannot meet`, op, headers: { Accept: "application/xml" }, status: 406 },
+  ...(integerHeader(op) ? [{ name: `${op.operationId}, an integer header that is not one`, op, headers: { "x-sf-initiative": "eight" }, status: invalidStatus(op) }] : []),
+  ...(op.requestBody
+    ? [
+        { name: `${op.operationId}, an unknown property`, op, body: { favouriteColour: "teal" }, status: 400 },
+        { name: `${op.operationId}, a JSON array`, op, body: [1], status: 400 },
+        { name: `${op.operationId}, a wrong Content-Type`, op, headers: { "Content-Type": "text/plain" }, status: 400 },
+        { name: `${op.operationId}, a body over 64 KiB`, op, body: { padding: "x".repeat(70_000) }, status: 413 },
+      ]
+    : []),
+]);
 
 interface Violation {
   location: string[];
   message: string;
 }
 
+let world: World;
+
+/** The attempt as an HTTP call: the operation's first example, on records that exist. */
+function toCall({ op, headers, body }: Attempt): HttpCall {
+  const needs = operationNeeds[op.operationId as keyof Handlers];
+  const media = op.requestBody?.content["application/json"];
+  const example = media ? (needs.fixBody?.(firstExample(media) as Record<string, unknown>, world) ?? firstExample(media)) : undefined;
+  const all = { Authorization: apiKeys.primary, ...(media ? { "Content-Type": "application/json" } : {}), ...headers };
+  return {
+    method: op.method,
+    path: fillPath(op.path, needs.path?.(world)),
+    headers: Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => typeof entry[1] === "string")),
+    body: body !== undefined ? JSON.stringify(body) : example === undefined ? undefined : JSON.stringify(example),
+  };
+}
+
 async function send(proxy: RunningPrism, attempt: Attempt) {
-  const headers = Object.fromEntries(Object.entries({ ...key, ...attempt.headers }).filter((entry): entry is [string, string] => entry[1] !== null));
-  const response = await fetch(`${proxy.url}/customer`, { method: "POST", headers, body: attempt.body });
+  const call = toCall(attempt);
+  const response = await fetch(`${proxy.url}${call.path}`, { method: call.method, headers: call.headers, body: call.body });
   const violations = JSON.parse(response.headers.get("sl-violations") ?? "[]") as Violation[];
   return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text(), violations };
 }
@@ -73,6 +90,7 @@ let reportingOffContract: RunningPrism;
 
 beforeAll(async () => {
   server = await startTestServer();
+  world = await makeWorld(server.url);
   // A server whose handler breaks the contract, to show the check can fail.
   offContract = await startTestServer({
     validateResponses: false,
@@ -91,16 +109,16 @@ afterAll(async () => {
 });
 
 describe("through the strict proxy (--errors)", () => {
-  it.each(validRequests)("$name → $status, with no violation", async (attempt) => {
+  it.each(validAttempts)("$name → $status, with no violation", async (attempt) => {
     const reply = await send(strict, attempt);
     expect(reply.violations).toEqual([]);
-    expect(reply.contentType).not.toContain("problem+json");
+    expect(reply.contentType ?? "").not.toContain("problem+json");
     expect(reply.status).toBe(attempt.status);
   });
 });
 
 describe("through the reporting proxy", () => {
-  it.each(invalidRequests)("$name → $status, and the answer breaks nothing in the spec", async (attempt) => {
+  it.each(invalidAttempts)("$name → $status, and the answer breaks nothing in the spec", async (attempt) => {
     const reply = await send(reporting, attempt);
     expect(reply.status).toBe(attempt.status);
     expect(responseViolations(reply.violations)).toEqual([]);
@@ -110,7 +128,7 @@ describe("through the reporting proxy", () => {
   });
 
   it("does report an off-contract answer (the check can fail)", async () => {
-    const reply = await send(reportingOffContract, validRequests[1]!);
+    const reply = await send(reportingOffContract, validAttempts[0]!);
     expect(reply.status).toBe(201);
     expect(responseViolations(reply.violations).length).toBeGreaterThan(0);
   });

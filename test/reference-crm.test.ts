@@ -1,20 +1,20 @@
-// The reference CRM around the stub: the customer page behind each `url`, the docs, and storage failures
-// that become the contract's 500 while the server keeps answering.
+// The reference CRM around the stub: the agent's pages behind each `url` (customer and case), the docs,
+// and storage failures that become the contract's 500 while the server keeps answering.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
-import { Database, SqliteCustomerStore } from "../reference-crm/stores/sqlite.js";
+import { Database, SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 
 let dataDir: string;
-let store: SqliteCustomerStore;
+let store: SqliteCrmStore;
 let crm: CrmTestServer;
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "crm-"));
-  store = SqliteCustomerStore.open(dataDir, { busyTimeoutMs: 50 });
+  store = SqliteCrmStore.open(dataDir, { busyTimeoutMs: 50 });
   crm = await startCrmServer(store, Buffer.from("<!DOCTYPE html><title>docs</title><h1>createCustomer</h1>"));
 });
 afterEach(async () => {
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function restartOn(db: InstanceType<typeof Database>): Promise<InstanceType<typeof Database>> {
   await crm.close();
   await store.close();
-  store = new SqliteCustomerStore(db);
+  store = new SqliteCrmStore(db);
   crm = await startCrmServer(store);
   return db;
 }
@@ -54,11 +54,36 @@ describe("the customer page", () => {
     expect(html).toContain(created.data.id);
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;");
     expect(html).not.toContain("<script>");
-    expect(html).toMatch(/Custom non searchable customer field two<\/dt><dd><span class="none">empty/);
-    expect(html).toMatch(/Custom non searchable customer field one<\/dt><dd><span class="none">not set/);
+    expect(html).toMatch(/Non-searchable field two<\/dt><dd><span class="none">empty/);
+    expect(html).toMatch(/Non-searchable field one<\/dt><dd><span class="none">not set/);
   });
 
-  it("answers an unknown customer's page with a 404 page", async () => {
+  it("shows a case, escaped, with its status, customer and interactions in order, to anyone with the url", async () => {
+    const customer = await client().createCustomer({});
+    if (customer.status !== 201) throw new Error(String(customer.status));
+    const note = (body: string, linkUrl: string) => ({ created: "2026-11-27T09:14:00Z", body, linkUrl, serviceId: "1", service: "facebook", contentType: "post" });
+    const created = await client().createCase({
+      customerId: customer.data.id,
+      title: `<b>Broken</b> & "sad"`,
+      interactions: [note("first <i>one</i>", "https://social.example/1"), note("second", "javascript:alert(1)")],
+      customCasePropertyOne: "",
+    });
+    if (created.status !== 201) throw new Error(String(created.status));
+    expect(created.data.url).toMatch(new RegExp(`^${publicUrl}/agent/cases/case_`));
+    const response = await page(created.data.url);
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(html).toContain("<h1>&lt;b&gt;Broken&lt;/b&gt; &amp; &quot;sad&quot;</h1>");
+    expect(html).toContain(`href="/agent/customers/${customer.data.id}"`);
+    expect(html.indexOf("first &lt;i&gt;one&lt;/i&gt;")).toBeLessThan(html.indexOf("second"));
+    expect(html).toContain('<a href="https://social.example/1" rel="noreferrer">');
+    expect(html).not.toContain('href="javascript:'); // shown as text, never a link
+    expect(html).toMatch(/Case property one<\/dt><dd><span class="none">empty/);
+    expect(html).toMatch(/Case property two<\/dt><dd><span class="none">not set/);
+  });
+
+  it("answers an unknown customer's or case's page with a 404 page", async () => {
     const response = await fetch(`${crm.url}/agent/customers/cus_does-not-exist`);
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -68,7 +93,6 @@ describe("the customer page", () => {
   it.each([
     ["GET", "/nowhere", 404, { error: "not_found", message: "This API has no operation at /nowhere." }, undefined],
     ["GET", "/agent/customers/%E0%A4%A", 404, { error: "not_found", message: "This API has no operation at /agent/customers/%E0%A4%A." }, undefined],
-    ["POST", "/customers", 404, { error: "not_found", message: "This API has no operation at /customers." }, undefined],
     ["POST", "/nope", 404, { error: "not_found", message: "This API has no operation at /nope." }, undefined],
     ["POST", "/docs", 405, { error: "method_not_allowed", message: "/docs does not accept POST: use GET or HEAD." }, "GET, HEAD"],
     ["DELETE", "/agent/customers/cus_x", 405, { error: "method_not_allowed", message: "/agent/customers/cus_x does not accept DELETE: use GET or HEAD." }, "GET, HEAD"],

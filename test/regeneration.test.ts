@@ -1,66 +1,96 @@
-// One more request property in the spec, regenerated: the validators accept it and the types carry it.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// A custom field added to the spec, and nothing else edited: one `npm run generate` carries it to the
+// validators, the types, the object structure Khoros shows its admins, search and the database (a column
+// added to an existing database by migration, the data kept). Run on a throw-away copy of the project.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { generate } from "../scripts/generate/generate.js";
-import { projectRoot } from "../scripts/shared/paths.js";
+import { Database, SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
+import { copyProject, type ProjectCopy } from "./support/project-copy.js";
 
 type Validate = ((data: unknown) => boolean) & { errors?: { keyword: string; instancePath: string }[] };
 
-let specCopy: string;
-let outDir: string; // a sibling of generated/, so its `../src/` imports resolve as generated/'s do
+const loyaltyTier = {
+  type: "string",
+  description: "The customer's loyalty tier.",
+  "x-searchable": true,
+  "x-label": "Loyalty tier",
+  "x-field-type": "single_sel_list",
+  "x-list-values": [
+    { name: "Gold", value: "gold" },
+    { name: "Silver", value: "silver" },
+  ],
+};
+
+let copy: ProjectCopy;
+let dataDir: string;
+let existingId: string;
 
 beforeAll(async () => {
-  specCopy = mkdtempSync(join(tmpdir(), "spec-"));
-  cpSync(join(projectRoot, "spec"), specCopy, { recursive: true });
-  const fieldsFile = join(specCopy, "components/schemas/CustomerFields.yaml");
-  const fields = parseDocument(readFileSync(fieldsFile, "utf8"));
-  fields.setIn(["properties", "customerTier"], { type: "string", description: "The customer's loyalty tier." });
-  writeFileSync(fieldsFile, fields.toString());
-  outDir = mkdtempSync(join(projectRoot, ".regen-"));
-  await generate(outDir, join(specCopy, "openapi.yaml"));
-}, 60_000);
+  // A database made by the code as it is, with a customer in it, before the field exists.
+  dataDir = mkdtempSync(join(tmpdir(), "crm-new-field-"));
+  const store = SqliteCrmStore.open(dataDir);
+  existingId = (await store.createCustomer({ customSearchableCustomerFieldOne: "kept" })).id;
+  await store.close();
+  copy = await copyProject((spec) => {
+    const file = join(spec, "components/schemas/SearchableCustomerFields.yaml");
+    const fields = parseDocument(readFileSync(file, "utf8"));
+    fields.setIn(["properties", "loyaltyTier"], loyaltyTier);
+    writeFileSync(file, fields.toString());
+  });
+}, 90_000);
 
 afterAll(() => {
-  for (const dir of [specCopy, outDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  copy?.remove();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("a request property added to the spec", () => {
-  it("is accepted by the regenerated validators, which still check its type and reject unknown ones", async () => {
-    const validators = (await import(join(outDir, "validators.ts"))) as Record<string, Validate>;
-    const body = validators.createCustomerBody!;
-    expect(body({ customerTier: "gold", customSearchableCustomerFieldOne: "a" })).toBe(true);
-    expect(body({ customerTier: 3 })).toBe(false);
-    expect(body.errors).toEqual([expect.objectContaining({ keyword: "type", instancePath: "/customerTier" })]);
-    expect(body({ customerTierr: "gold" })).toBe(false);
-    expect(body.errors).toEqual([expect.objectContaining({ keyword: "unevaluatedProperties" })]);
-    expect(validators.createCustomerResponse201!({ id: "c1", url: "https://crm.test/c1", customerTier: "gold" })).toBe(true);
+describe("a searchable custom field added to the spec", () => {
+  it("is accepted by the regenerated validators of every body that carries customer fields, which still check its type", async () => {
+    const validators = (await import(join(copy.root, "generated/validators.ts"))) as Record<string, Validate>;
+    for (const body of ["createCustomerBody", "updateCustomerBody", "searchCustomersBody"]) {
+      expect(validators[body]!({ loyaltyTier: "gold" }), body).toBe(true);
+      expect(validators[body]!({ loyaltyTier: 3 }), body).toBe(false);
+      expect(validators[body]!.errors, body).toEqual([expect.objectContaining({ keyword: "type", instancePath: "/loyaltyTier" })]);
+    }
   });
 
   it("is carried by the regenerated types, client and handler contract", () => {
-    const snippet = join(outDir, "uses-new-field.ts");
     writeFileSync(
-      snippet,
+      join(copy.root, "generated/uses-new-field.ts"),
       [
         'import { createClient } from "./client.js";',
         'import type { Handlers } from "./server.js";',
         'import type { components } from "./types.js";',
-        'const request: components["schemas"]["CreateCustomerRequest"] = { customerTier: "gold" };',
-        'void createClient({ baseUrl: "http://x", apiKey: "k" }).createCustomer({ customerTier: "gold" });',
-        "const handlers: Handlers = {",
-        '  createCustomer: ({ body }) => ({ status: 201, body: { id: "c", url: "u", customerTier: body.customerTier } }),',
-        "};",
+        'const request: components["schemas"]["CreateCustomerRequest"] = { loyaltyTier: "gold" };',
+        'void createClient({ baseUrl: "http://x", apiKey: "k" }).searchCustomers({ loyaltyTier: "gold" });',
+        'const find: Handlers["findCustomer"] = ({ path }) => ({ status: 200, body: { id: path.id, url: "u", loyaltyTier: "gold" } });',
         "// @ts-expect-error the new field is a string",
-        "const wrong: components['schemas']['CreateCustomerRequest'] = { customerTier: 1 };",
-        "void [request, handlers, wrong];",
+        "const wrong: components['schemas']['CreateCustomerRequest'] = { loyaltyTier: 1 };",
+        "void [request, find, wrong];",
       ].join("\n"),
     );
-    const config = ts.getParsedCommandLineOfConfigFile(join(projectRoot, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-    const program = ts.createProgram([snippet], config.options);
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    expect(problems).toEqual([]);
+    expect(copy.typecheck(["generated/uses-new-field.ts"])).toEqual([]);
   });
+
+  it("reaches Khoros's admin screen, search and an existing database, through the regenerated reference CRM", async () => {
+    const server = await copy.start("reference-crm/main.ts", { API_KEY: "k", STORE: "sqlite", DATA_DIR: dataDir });
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, { method, headers: { Authorization: "k", "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    try {
+      const meta = (await (await call("GET", "/meta/object/customer")).json()) as { fields: { name: string }[] };
+      expect(meta.fields).toContainEqual({ name: "loyaltyTier", searchable: true, label: "Loyalty tier", type: "single_sel_list", listValues: loyaltyTier["x-list-values"] });
+      const created = (await (await call("POST", "/customer", { loyaltyTier: "Gold" })).json()) as { id: string };
+      const found = (await (await call("POST", "/customers", { loyaltyTier: "GOLD" })).json()) as { id: string; loyaltyTier: string }[];
+      expect(found).toEqual([expect.objectContaining({ id: created.id, loyaltyTier: "Gold" })]);
+      expect(await (await call("GET", `/customer/${existingId}`)).json()).toMatchObject({ id: existingId, customSearchableCustomerFieldOne: "kept" });
+    } finally {
+      await server.process.stop();
+    }
+    const db = new Database(join(dataDir, "crm.sqlite"), { readonly: true });
+    const columns = (db.prepare("PRAGMA table_info(customers)").all() as { name: string }[]).map((c) => c.name);
+    db.close();
+    expect(columns).toEqual(expect.arrayContaining(["loyaltyTier", "loyaltyTier__key"]));
+  }, 60_000);
 });

@@ -1,9 +1,11 @@
 // Compile-time behaviour of the generated handler contract (checked by `vitest --typecheck`).
 import { describe, expectTypeOf, it } from "vitest";
-import type { CreateCustomerHandlerResponse, Handlers } from "../generated/server.js";
+import type { CreateCustomerHandlerResponse, Handlers as AllHandlers } from "../generated/server.js";
 import type { components } from "../generated/types.js";
 
 type Customer = components["schemas"]["Customer"];
+/** One handler at a time: each test writes createCustomer only. */
+type Handlers = Pick<AllHandlers, "createCustomer">;
 const customer: Customer = { id: "c1", url: "https://crm.test/agent/customers/c1" };
 
 describe("createCustomer handler types", () => {
@@ -12,7 +14,7 @@ describe("createCustomer handler types", () => {
       createCustomer: ({ body, headers, context }) => {
         expectTypeOf(body).toEqualTypeOf<components["schemas"]["CreateCustomerRequest"]>();
         expectTypeOf(headers["x-sf-user-email"]).toEqualTypeOf<string | undefined>();
-        expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId: string }>();
+        expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId?: string }>();
         return { status: 201, body: customer };
       },
     };
@@ -60,5 +62,32 @@ describe("createCustomer handler types", () => {
       createCustomer: () => ({ status: 422, body: { error: "field_validation_error", message: "m", fields: { name: "x", errorMessage: "y" } } }),
     };
     void [missingUrl, extraProperty, fieldsAsObject];
+  });
+});
+
+describe("the other operations' handler types", () => {
+  it("get the path parameters typed, and integer headers as number or bigint", () => {
+    const findCustomer: AllHandlers["findCustomer"] = ({ path, headers }) => {
+      expectTypeOf(path).toEqualTypeOf<{ id: string }>();
+      expectTypeOf(headers["x-sf-initiative"]).toEqualTypeOf<number | bigint | undefined>();
+      return { status: 404, body: { error: "customer_not_found", message: "m" } };
+    };
+    void findCustomer;
+  });
+
+  it("answer a 204 without a body, and refuse a body on it", () => {
+    const searchCustomers: AllHandlers["searchCustomers"] = () => ({ status: 204 });
+    // @ts-expect-error a 204 has no body
+    const withBody: AllHandlers["searchCustomers"] = () => ({ status: 204, body: [] });
+    void [searchCustomers, withBody];
+  });
+
+  it("get no body where the operation takes none", () => {
+    const lookupCase: AllHandlers["lookupCase"] = (request) => {
+      // @ts-expect-error lookupCase takes no body
+      void request.body;
+      return { status: 404, body: { error: "case_not_found", message: "m" } };
+    };
+    void lookupCase;
   });
 });

@@ -1,10 +1,27 @@
-// The reference CRM's default store: customers in embedded SQLite (better-sqlite3), one file under DATA_DIR,
-// one column per custom field (named as in the spec).
+// The reference CRM's default store: customers and cases in embedded SQLite (better-sqlite3), one file
+// under DATA_DIR. Each custom field of the spec is a column named as in the spec; a searchable one also
+// has an indexed `<name>__key` column (its matchKey) for search and best match. Interactions are kept in
+// their case's row as a JSON array, in order.
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { type CustomerFields, type CustomerStore, customerFields, newCustomerId, type StoredCustomer } from "./store.js";
+import { newId } from "../ids.js";
+import {
+  type CaseChanges,
+  caseFieldNames,
+  caseNumber,
+  type CrmStore,
+  type CustomerFields,
+  customerFieldNames,
+  matchKey,
+  type NewCase,
+  now,
+  pick,
+  searchableCustomerFields,
+  type StoredCase,
+  type StoredCustomer,
+} from "./store.js";
 
 /**
  * better-sqlite3 13 on Node 22 and later: 12 can abort the process there when a statement is garbage
@@ -15,10 +32,12 @@ export const Database: typeof BetterSqlite3 = createRequire(import.meta.url)(
   Number(process.versions.node.split(".")[0]) >= 22 ? "better-sqlite3-node22" : "better-sqlite3",
 );
 type Database = BetterSqlite3.Database;
+type Row = Record<string, string | number | null>;
 
 /**
- * The schema's history, oldest first; `schema_version` records how many have run. A new field is a new
- * entry here (ALTER TABLE … ADD COLUMN), never an edit of an old one: existing data is kept.
+ * The schema's history, oldest first; `schema_version` records how many have run. A new table or index
+ * is a new entry here, never an edit of an old one: existing data is kept. The custom fields' columns are
+ * not listed: they follow the spec (see `addFieldColumns`).
  */
 export const migrations: readonly string[] = [
   // Keyed by the random id itself (WITHOUT ROWID): one B-tree to write per customer, not a table and an index.
@@ -30,7 +49,24 @@ export const migrations: readonly string[] = [
      customSearchableCustomerFieldOne TEXT,
      customSearchableCustomerFieldTwo TEXT
    ) WITHOUT ROWID;`,
+  `CREATE TABLE cases (
+     id TEXT PRIMARY KEY,
+     number INTEGER NOT NULL UNIQUE,
+     customer_id TEXT NOT NULL,
+     title TEXT NOT NULL,
+     description TEXT NOT NULL,
+     status TEXT NOT NULL,
+     created TEXT NOT NULL,
+     last_updated TEXT NOT NULL,
+     interactions TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX cases_by_customer ON cases (customer_id);`,
 ];
+
+/** A column name as SQL reads it, whatever the spec calls the field. */
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** The column holding a searchable field's matchKey. */
+export const keyColumn = (field: string) => `${field}__key`;
 
 /** Brings the database to the latest schema, each step in its own transaction; returns the version. */
 export function migrate(db: Database, steps: readonly string[] = migrations): number {
@@ -47,6 +83,26 @@ export function migrate(db: Database, steps: readonly string[] = migrations): nu
   return steps.length;
 }
 
+/**
+ * Adds a column for each custom field of the spec the table lacks (and, for a searchable field, its key
+ * column, filled from the values already there, and its index). Additive only: a field dropped from the
+ * spec keeps its column and data.
+ */
+export function addFieldColumns(db: Database, table: string, fields: readonly string[], searchable: readonly string[] = []): void {
+  db.transaction(() => {
+    const existing = new Set((db.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[]).map((c) => c.name));
+    for (const field of fields) if (!existing.has(field)) db.exec(`ALTER TABLE ${quote(table)} ADD COLUMN ${quote(field)} TEXT`);
+    for (const field of searchable) {
+      if (existing.has(keyColumn(field))) continue;
+      db.exec(`ALTER TABLE ${quote(table)} ADD COLUMN ${quote(keyColumn(field))} TEXT`);
+      const rows = db.prepare(`SELECT id, ${quote(field)} AS value FROM ${quote(table)} WHERE ${quote(field)} IS NOT NULL`).all() as Row[];
+      const fill = db.prepare(`UPDATE ${quote(table)} SET ${quote(keyColumn(field))} = ? WHERE id = ?`);
+      for (const row of rows) fill.run(matchKey(String(row.value)), row.id);
+      db.exec(`CREATE INDEX ${quote(`${table}_by_${keyColumn(field)}`)} ON ${quote(table)} (${quote(keyColumn(field))})`);
+    }
+  })();
+}
+
 export interface SqliteStoreOptions {
   /** How long a write waits for a lock held by another connection before failing. */
   busyTimeoutMs?: number;
@@ -58,37 +114,53 @@ interface PendingCreate {
   reject(error: unknown): void;
 }
 
-export class SqliteCustomerStore implements CustomerStore {
+const caseColumns = ["id", "number", "customer_id", "title", "description", "status", "created", "last_updated", "interactions", ...caseFieldNames];
+
+export class SqliteCrmStore implements CrmStore {
   readonly #db: Database;
-  readonly #insert: BetterSqlite3.Statement;
-  readonly #select: BetterSqlite3.Statement;
-  readonly #count: BetterSqlite3.Statement;
+  readonly #statements: Record<string, BetterSqlite3.Statement>;
   readonly #insertBatch: (batch: PendingCreate[]) => void;
+  /** Statements built per request shape (which fields a search or an update names): a finite set, each prepared once. */
+  readonly #byShape = new Map<string, BetterSqlite3.Statement>();
   #pending: PendingCreate[] = [];
 
   /** Opens (creating the folder and file if needed) `<dataDir>/crm.sqlite` and migrates it. */
-  static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteCustomerStore {
+  static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteCrmStore {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteCustomerStore(new Database(join(dataDir, "crm.sqlite")), options);
+    return new SqliteCrmStore(new Database(join(dataDir, "crm.sqlite")), options);
   }
 
   constructor(db: Database, options: SqliteStoreOptions = {}) {
     this.#db = db;
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!db.readonly) {
       // WAL: readers never block the writer. NORMAL: a commit survives a crash of the process (kill -9);
       // only a power loss can take the last commits (FULL would fsync every one).
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       migrate(db);
+      addFieldColumns(db, "customers", customerFieldNames, searchableCustomerFields);
+      addFieldColumns(db, "cases", caseFieldNames);
     }
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    const columns = customerFields.join(", ");
-    this.#insert = db.prepare(`INSERT INTO customers (id, ${columns}) VALUES (?, ${customerFields.map(() => "?").join(", ")})`);
-    this.#select = db.prepare(`SELECT id, ${columns} FROM customers WHERE id = ?`);
-    this.#count = db.prepare("SELECT count(*) AS n FROM customers");
+    const fields = customerFieldNames.map(quote).join(", ");
+    const keys = searchableCustomerFields.map((f) => quote(keyColumn(f)));
+    const anyKeyIsAFact = keys.map((key) => `${key} IN (SELECT value FROM json_each(:facts))`).join(" OR ") || "0";
+    const factsMatched = `(SELECT count(*) FROM json_each(:facts) WHERE value IN (${keys.join(", ") || "NULL"}))`;
+    const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+    this.#statements = Object.fromEntries(
+      Object.entries({
+        insertCustomer: `INSERT INTO customers (id, ${[...customerFieldNames, ...searchableCustomerFields.map(keyColumn)].map(quote).join(", ")}) VALUES (?, ${placeholders(customerFieldNames.length + keys.length)})`,
+        selectCustomer: `SELECT id, ${fields} FROM customers WHERE id = ?`,
+        customerExists: "SELECT 1 FROM customers WHERE id = ?",
+        countCustomers: "SELECT count(*) AS n FROM customers",
+        bestMatch: `SELECT id, ${fields} FROM customers WHERE ${anyKeyIsAFact} ORDER BY ${factsMatched} DESC, id DESC LIMIT :limit`,
+        insertCase: `INSERT INTO cases (${caseColumns.map(quote).join(", ")}) VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM cases), ${placeholders(caseColumns.length - 2)})`,
+        selectCase: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE id = ?`,
+        selectCases: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE customer_id = ? ORDER BY id DESC`,
+      }).map(([name, sql]) => [name, db.prepare(sql)]),
+    );
     this.#insertBatch = db.transaction((batch: PendingCreate[]) => {
-      // An absent field is NULL, an empty one ''.
-      for (const { customer } of batch) this.#insert.run(customer.id, ...customerFields.map((name) => customer[name] ?? null));
+      for (const { customer } of batch) this.#statements.insertCustomer!.run(customer.id, ...this.#fieldValues(customer));
     });
   }
 
@@ -96,11 +168,96 @@ export class SqliteCustomerStore implements CustomerStore {
    * Resolves once the customer is committed. Creates that arrive in the same turn of the event loop share
    * one transaction (group commit): one write of the log instead of one each. If it fails, all of them fail.
    */
-  create(fields: CustomerFields): Promise<StoredCustomer> {
+  createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
     return new Promise((resolve, reject) => {
       if (this.#pending.length === 0) setImmediate(() => this.#commitPending());
-      this.#pending.push({ customer: { id: newCustomerId(), ...fields }, resolve, reject });
+      this.#pending.push({ customer: { id: newId("cus"), ...pick(fields, customerFieldNames) }, resolve, reject });
     });
+  }
+
+  async getCustomer(id: string): Promise<StoredCustomer | undefined> {
+    const row = this.#statements.selectCustomer!.get(id) as Row | undefined;
+    return row && this.#customer(row);
+  }
+
+  async updateCustomer(id: string, changes: CustomerFields): Promise<StoredCustomer | undefined> {
+    const given = Object.entries(pick(changes, customerFieldNames));
+    return this.#db.transaction(() => {
+      const current = this.#statements.selectCustomer!.get(id) as Row | undefined;
+      if (!current) return undefined;
+      if (given.length > 0) {
+        const columns = given.flatMap(([name, value]) => [[name, value], ...(searchableCustomerFields.includes(name) ? [[keyColumn(name), matchKey(value!)]] : [])]);
+        this.#prepared(`UPDATE customers SET ${columns.map(([name]) => `${quote(name!)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+      }
+      return this.#customer(this.#statements.selectCustomer!.get(id) as Row);
+    })();
+  }
+
+  async searchCustomers(criteria: Readonly<Record<string, string>>, limit: number): Promise<StoredCustomer[]> {
+    const given = Object.entries(criteria).filter(([name]) => searchableCustomerFields.includes(name));
+    const where = given.map(([name]) => `${quote(keyColumn(name))} = ?`).join(" AND ") || "1";
+    const sql = `SELECT id, ${customerFieldNames.map(quote).join(", ")} FROM customers WHERE ${where} ORDER BY id DESC LIMIT ?`;
+    const rows = this.#prepared(sql).all(...given.map(([, value]) => matchKey(value)), limit) as Row[];
+    return rows.map((row) => this.#customer(row));
+  }
+
+  async bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]> {
+    const rows = this.#statements.bestMatch!.all({ facts: JSON.stringify(facts), limit }) as Row[];
+    return rows.map((row) => this.#customer(row));
+  }
+
+  async createCase(input: NewCase): Promise<StoredCase | undefined> {
+    const id = newId("case");
+    const created = now();
+    return this.#db.transaction(() => {
+      if (!this.#statements.customerExists!.get(input.customerId)) return undefined;
+      const fields = caseFieldNames.map((name) => (input as unknown as Record<string, string | undefined>)[name] ?? null);
+      const interactions = JSON.stringify(input.interactions ?? []);
+      this.#statements.insertCase!.run(id, input.customerId, input.title, input.description ?? "", "open", created, created, interactions, ...fields);
+      return this.#case(this.#statements.selectCase!.get(id) as Row);
+    })();
+  }
+
+  async getCase(id: string): Promise<StoredCase | undefined> {
+    const row = this.#statements.selectCase!.get(id) as Row | undefined;
+    return row && this.#case(row);
+  }
+
+  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
+    return this.#db.transaction((): StoredCase | "no-case" | "no-customer" => {
+      const row = this.#statements.selectCase!.get(id) as Row | undefined;
+      if (!row) return "no-case";
+      if (changes.customerId !== undefined && !this.#statements.customerExists!.get(changes.customerId)) return "no-customer";
+      const current = this.#case(row);
+      const columns: [string, string][] = [
+        ...Object.entries({ customer_id: changes.customerId, title: changes.title, description: changes.description, status: changes.status }),
+        ...Object.entries(pick(changes, caseFieldNames)),
+      ].filter((entry): entry is [string, string] => entry[1] !== undefined);
+      columns.push(["interactions", JSON.stringify([...current.interactions, ...(changes.interactions ?? [])])], ["last_updated", now()]);
+      this.#prepared(`UPDATE cases SET ${columns.map(([name]) => `${quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+      return this.#case(this.#statements.selectCase!.get(id) as Row);
+    })();
+  }
+
+  async listCases(customerId: string): Promise<StoredCase[] | undefined> {
+    if (!this.#statements.customerExists!.get(customerId)) return undefined;
+    return (this.#statements.selectCases!.all(customerId) as Row[]).map((row) => this.#case(row));
+  }
+
+  /** How many customers are stored. */
+  count(): number {
+    return (this.#statements.countCustomers!.get() as { n: number }).n;
+  }
+
+  async close(): Promise<void> {
+    if (this.#pending.length > 0) this.#commitPending();
+    if (this.#db.open) this.#db.close();
+  }
+
+  #prepared(sql: string): BetterSqlite3.Statement {
+    let statement = this.#byShape.get(sql);
+    if (!statement) this.#byShape.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
   }
 
   #commitPending(): void {
@@ -115,21 +272,31 @@ export class SqliteCustomerStore implements CustomerStore {
     for (const pending of batch) pending.resolve(pending.customer);
   }
 
-  async get(id: string): Promise<StoredCustomer | undefined> {
-    const row = this.#select.get(id) as Record<string, string | null> | undefined;
-    if (!row) return undefined;
-    const customer: StoredCustomer = { id: row.id! };
-    for (const name of customerFields) if (row[name] !== null) customer[name] = row[name];
+  /** The values of the field columns, then of the key columns. An absent field is NULL, an empty one ''. */
+  #fieldValues(customer: StoredCustomer): (string | null)[] {
+    const value = (name: string) => (customer as Record<string, string | undefined>)[name];
+    return [...customerFieldNames.map((name) => value(name) ?? null), ...searchableCustomerFields.map((name) => (value(name) === undefined ? null : matchKey(value(name)!)))];
+  }
+
+  #customer(row: Row): StoredCustomer {
+    const customer: StoredCustomer = { id: String(row.id) };
+    for (const name of customerFieldNames) if (row[name] !== null) (customer as Record<string, string>)[name] = String(row[name]);
     return customer;
   }
 
-  /** How many customers are stored. */
-  count(): number {
-    return (this.#count.get() as { n: number }).n;
-  }
-
-  async close(): Promise<void> {
-    if (this.#pending.length > 0) this.#commitPending();
-    if (this.#db.open) this.#db.close();
+  #case(row: Row): StoredCase {
+    const stored: StoredCase = {
+      id: String(row.id),
+      number: caseNumber(Number(row.number)),
+      customerId: String(row.customer_id),
+      title: String(row.title),
+      description: String(row.description),
+      status: row.status as StoredCase["status"],
+      created: String(row.created),
+      lastUpdated: String(row.last_updated),
+      interactions: JSON.parse(String(row.interactions)),
+    };
+    for (const name of caseFieldNames) if (row[name] !== null) (stored as Record<string, unknown>)[name] = String(row[name]);
+    return stored;
   }
 }

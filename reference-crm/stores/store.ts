@@ -1,58 +1,163 @@
-// Where the reference CRM keeps customers. An integrator plugs in their own CRM by implementing
-// CustomerStore; the handler (handlers.ts) only talks to this interface.
-import { randomUUID } from "node:crypto";
+// Where the reference CRM keeps customers and cases. An integrator plugs in their own CRM by implementing
+// CrmStore; the handlers (../handlers.ts) only talk to this interface. The custom fields come from the
+// spec (generated `objectStructures`), so a field added there is stored, searched and shown with no edit here.
+import { objectStructures } from "../../generated/server.js";
 import type { components } from "../../generated/types.js";
+import { newId } from "../ids.js";
 
-export type CustomerFields = components["schemas"]["CustomerFields"];
+type Schemas = components["schemas"];
+export type CustomerFields = Schemas["CustomerFields"];
 export type StoredCustomer = CustomerFields & { id: string };
+export type CaseFields = Schemas["CaseFields"];
+export type Interaction = Schemas["Interaction"];
+export type CaseStatus = Schemas["CaseStatus"];
 
-/** The custom fields the reference CRM stores and shows. */
-export const customerFields = [
-  "customNonSearchableCustomerFieldOne",
-  "customNonSearchableCustomerFieldTwo",
-  "customSearchableCustomerFieldOne",
-  "customSearchableCustomerFieldTwo",
-] as const;
+/** A case as stored: everything the API's Case has but its url. */
+export type StoredCase = Omit<Schemas["Case"], "url" | "interactions"> & { interactions: Interaction[] };
+export type NewCase = CaseFields & { customerId: string; title: string; description?: string; interactions?: Interaction[] };
+/** What updateCase may change; `interactions` are added after the case's own. */
+export type CaseChanges = CaseFields & { customerId?: string; title?: string; description?: string; status?: CaseStatus; interactions?: Interaction[] };
 
-// Fails to compile when the spec gains a field this list lacks (and the SQLite table: add a migration).
-type Unlisted = Exclude<keyof CustomerFields, (typeof customerFields)[number]>;
-const everyFieldListed: [Unlisted] extends [never] ? true : { missing: Unlisted } = true;
-void everyFieldListed;
+/** The custom fields, as the spec declares them. */
+export const customerFieldNames: readonly string[] = objectStructures.customer.fields.map((field) => field.name);
+export const searchableCustomerFields: readonly string[] = objectStructures.customer.fields.filter((f) => f.searchable).map((f) => f.name);
+export const caseFieldNames: readonly string[] = objectStructures.case.fields.map((field) => field.name);
 
-export interface CustomerStore {
-  /** Stores the fields exactly as given and returns them with the new customer's id. */
-  create(fields: CustomerFields): Promise<StoredCustomer>;
-  get(id: string): Promise<StoredCustomer | undefined>;
+/** Search and best match compare whole values, ignoring case: both sides as this key. */
+export const matchKey = (value: string) => value.toLowerCase();
+
+/** At most this many distinct facts of a profile take part in a best match (a bound on the work one request makes). */
+export const bestMatchFactLimit = 100;
+
+export interface CrmStore {
+  /** Stores the fields exactly as given (absent stays absent, empty stays empty) and returns them with the new id. */
+  createCustomer(fields: CustomerFields): Promise<StoredCustomer>;
+  getCustomer(id: string): Promise<StoredCustomer | undefined>;
+  /** Changes only the fields given; undefined when there is no such customer. */
+  updateCustomer(id: string, changes: CustomerFields): Promise<StoredCustomer | undefined>;
+  /** The customers each of whose given searchable fields equals its criterion (by `matchKey`), newest first. */
+  searchCustomers(criteria: Readonly<Record<string, string>>, limit: number): Promise<StoredCustomer[]>;
+  /**
+   * The best-match rule: each customer scores how many of the `facts` (distinct `matchKey`s) equal one of
+   * its searchable fields; those scoring above zero, best first, the newest first among equals.
+   */
+  bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]>;
+  /** Creates an open case; undefined when the customer does not exist. */
+  createCase(input: NewCase): Promise<StoredCase | undefined>;
+  getCase(id: string): Promise<StoredCase | undefined>;
+  /** Changes only what is given and adds the interactions; says which record is missing, if one is. */
+  updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer">;
+  /** The customer's cases, newest first; undefined when there is no such customer. */
+  listCases(customerId: string): Promise<StoredCase[] | undefined>;
   close(): Promise<void>;
 }
 
-/**
- * A new customer id: `cus_` and 32 hex digits, the creation time in milliseconds (12) then 80 random bits
- * (20), like a UUIDv7. Not guessable (the random part), never a counter; and ids made one after another
- * sort together, so a database appends them instead of rewriting pages all over its index.
- */
-export function newCustomerId(): string {
-  const random = randomUUID(); // 122 random bits, from Node's buffered pool: cheap
-  return `cus_${Date.now().toString(16).padStart(12, "0")}${random.slice(0, 8)}${random.slice(24)}`;
+/** `new Date()` as the API writes date-times. */
+export const now = () => new Date().toISOString();
+
+/** The case number agents see: the case's sequence number, eight digits. */
+export const caseNumber = (sequence: number) => String(sequence).padStart(8, "0");
+
+/** Only the custom fields of `input` (what a store keeps in its field columns). */
+export function pick<T extends object>(input: T, names: readonly string[]): Partial<Record<string, string>> {
+  const picked: Partial<Record<string, string>> = {};
+  for (const name of names) if ((input as Record<string, string | undefined>)[name] !== undefined) picked[name] = (input as Record<string, string>)[name];
+  return picked;
 }
 
-/** Keeps customers in memory: for tests, and `STORE=memory`. */
-export class MemoryCustomerStore implements CustomerStore {
+/** Keeps everything in memory: for tests, and `STORE=memory`. */
+export class MemoryCrmStore implements CrmStore {
   readonly #customers = new Map<string, StoredCustomer>();
+  readonly #cases = new Map<string, StoredCase>();
+  #caseSequence = 0;
 
-  async create(fields: CustomerFields): Promise<StoredCustomer> {
-    const customer = Object.freeze({ id: newCustomerId(), ...fields });
+  async createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
+    const customer = { id: newId("cus"), ...pick(fields, customerFieldNames) };
     this.#customers.set(customer.id, customer);
-    return customer;
+    return { ...customer };
   }
 
-  async get(id: string): Promise<StoredCustomer | undefined> {
-    return this.#customers.get(id);
+  async getCustomer(id: string): Promise<StoredCustomer | undefined> {
+    const customer = this.#customers.get(id);
+    return customer && { ...customer };
   }
 
+  async updateCustomer(id: string, changes: CustomerFields): Promise<StoredCustomer | undefined> {
+    const customer = this.#customers.get(id);
+    if (!customer) return undefined;
+    Object.assign(customer, pick(changes, customerFieldNames));
+    return { ...customer };
+  }
+
+  async searchCustomers(criteria: Readonly<Record<string, string>>, limit: number): Promise<StoredCustomer[]> {
+    const wanted = Object.entries(criteria).map(([name, value]) => [name, matchKey(value)] as const);
+    const found = this.#newestFirst().filter((c) => wanted.every(([name, key]) => {
+      const value = (c as Record<string, string | undefined>)[name];
+      return value !== undefined && matchKey(value) === key;
+    }));
+    return found.slice(0, limit).map((c) => ({ ...c }));
+  }
+
+  async bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]> {
+    const scored = this.#newestFirst().map((customer) => {
+      const keys = new Set(searchableCustomerFields.flatMap((name) => {
+        const value = (customer as Record<string, string | undefined>)[name];
+        return value === undefined ? [] : [matchKey(value)];
+      }));
+      return { customer, score: facts.filter((fact) => keys.has(fact)).length };
+    });
+    // A stable sort keeps the newest first among equal scores.
+    return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score).slice(0, limit).map((s) => ({ ...s.customer }));
+  }
+
+  async createCase(input: NewCase): Promise<StoredCase | undefined> {
+    if (!this.#customers.has(input.customerId)) return undefined;
+    const created = now();
+    const stored: StoredCase = {
+      id: newId("case"),
+      number: caseNumber(++this.#caseSequence),
+      customerId: input.customerId,
+      title: input.title,
+      description: input.description ?? "",
+      status: "open",
+      created,
+      lastUpdated: created,
+      interactions: [...(input.interactions ?? [])],
+      ...pick(input, caseFieldNames),
+    };
+    this.#cases.set(stored.id, stored);
+    return structuredClone(stored);
+  }
+
+  async getCase(id: string): Promise<StoredCase | undefined> {
+    const stored = this.#cases.get(id);
+    return stored && structuredClone(stored);
+  }
+
+  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
+    const stored = this.#cases.get(id);
+    if (!stored) return "no-case";
+    if (changes.customerId !== undefined && !this.#customers.has(changes.customerId)) return "no-customer";
+    const { interactions, customerId, title, description, status } = changes;
+    Object.assign(stored, pick({ customerId, title, description, status }, ["customerId", "title", "description", "status"]), pick(changes, caseFieldNames));
+    stored.interactions.push(...(interactions ?? []));
+    stored.lastUpdated = now();
+    return structuredClone(stored);
+  }
+
+  async listCases(customerId: string): Promise<StoredCase[] | undefined> {
+    if (!this.#customers.has(customerId)) return undefined;
+    return [...this.#cases.values()].filter((c) => c.customerId === customerId).reverse().map((c) => structuredClone(c));
+  }
+
+  /** How many customers are stored. */
   get size(): number {
     return this.#customers.size;
   }
 
   async close(): Promise<void> {}
+
+  #newestFirst(): StoredCustomer[] {
+    return [...this.#customers.values()].reverse(); // Maps keep insertion order, and ids grow with it
+  }
 }

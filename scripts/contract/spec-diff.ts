@@ -4,6 +4,8 @@
 // properties, `required`, type, format, enum, pattern, bounds and closed objects (`unevaluatedProperties`
 // or `additionalProperties` false). Direction matters: a request breaks when what it may carry narrows,
 // a response when what it may carry widens. A removed property, header, status or media type always breaks.
+// Both documents are read through the shared SpecModel, so the check sees the operations the generator sees.
+import { lowerBounds, type MediaTypeModel, type OperationModel, type ParameterModel, SpecModel, upperBounds } from "../shared/spec-model.js";
 
 export interface Change {
   breaking: boolean;
@@ -12,63 +14,26 @@ export interface Change {
 
 type Doc = Record<string, any>;
 type Direction = "request" | "response";
-
-const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/** Follows local `$ref`s (`#/components/...`) to the object they point at. */
-function resolve(doc: Doc, value: any): any {
-  let current = value;
-  while (current && typeof current.$ref === "string") {
-    const keys = current.$ref.replace(/^#\//, "").split("/").map((k: string) => k.replaceAll("~1", "/").replaceAll("~0", "~"));
-    current = keys.reduce((node: any, key: string) => node?.[key], doc);
-    if (current === undefined) throw new Error(`Unresolved $ref ${value.$ref}`);
-  }
-  return current;
-}
-
-interface Shape {
-  types?: string[]; // undefined: any type
-  format?: string;
-  enum?: unknown[];
-  pattern?: string;
-  properties: Record<string, unknown>;
-  required: Set<string>;
-  closed: boolean;
-  items?: unknown;
-  bounds: Record<string, number>;
-}
-
-const lowerBounds = ["minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"];
-const upperBounds = ["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"];
-
-/** A schema with its `$ref`s resolved and its `allOf` parts merged into one. */
-function shape(doc: Doc, schema: unknown): Shape {
-  const s = resolve(doc, schema ?? {});
-  const parts: Shape[] = (s.allOf ?? []).map((part: unknown) => shape(doc, part));
-  const own = s.type === undefined ? undefined : [s.type].flat();
-  const bounds: Record<string, number> = Object.assign({}, ...parts.map((p) => p.bounds));
-  for (const key of [...lowerBounds, ...upperBounds]) if (typeof s[key] === "number") bounds[key] = s[key];
-  return {
-    types: own ?? parts.find((p) => p.types)?.types,
-    format: s.format ?? parts.find((p) => p.format)?.format,
-    enum: s.enum ?? (s.const === undefined ? undefined : [s.const]) ?? parts.find((p) => p.enum)?.enum,
-    pattern: s.pattern ?? parts.find((p) => p.pattern)?.pattern,
-    properties: Object.assign({}, ...parts.map((p) => p.properties), s.properties),
-    required: new Set([...parts.flatMap((p) => [...p.required]), ...(s.required ?? [])]),
-    closed: s.additionalProperties === false || s.unevaluatedProperties === false || parts.some((p) => p.closed),
-    items: s.items ?? parts.find((p) => p.items)?.items,
-    bounds,
-  };
-}
+type Header = { required?: boolean; schema?: unknown };
 
 const show = (value: unknown) => (value === undefined ? "none" : Array.isArray(value) ? value.join("|") : String(value));
+const label = (op: OperationModel) => `${op.method} ${op.path}`;
+/** The same parameter on both sides: same place, same name (a header's in any case). */
+const parameterKey = (p: ParameterModel) => `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
+
+/** Each path the document lists (one left without operations too) with its operations, in document order. */
+function byPath(model: SpecModel): Map<string, OperationModel[]> {
+  const paths = new Map(Object.keys(model.document.paths ?? {}).map((path) => [path, [] as OperationModel[]]));
+  for (const op of model.operations) paths.get(op.path)!.push(op);
+  return paths;
+}
 
 class Comparison {
   readonly changes: Change[] = [];
 
   constructor(
-    private readonly before: Doc,
-    private readonly after: Doc,
+    private readonly before: SpecModel,
+    private readonly after: SpecModel,
   ) {}
 
   private add(breaking: boolean, message: string) {
@@ -84,8 +49,8 @@ class Comparison {
     const pair = `${(b as any)?.$ref}|${(a as any)?.$ref}`;
     if (visiting.has(pair) && pair !== "undefined|undefined") return; // a recursive schema, already being compared
     visiting = new Set(visiting).add(pair);
-    const before = shape(this.before, b);
-    const after = shape(this.after, a);
+    const before = this.before.shape(b);
+    const after = this.after.shape(a);
     const subject = path ? `\`${path}\`` : "the value";
 
     if (show(before.types) !== show(after.types)) {
@@ -121,14 +86,14 @@ class Comparison {
         this.add(true, `${where}: removed property \`${property}\``);
         continue;
       }
-      const [was, now] = [before.required.has(name), after.required.has(name)];
+      const [was, now] = [before.required.includes(name), after.required.includes(name)];
       if (!was && now) this.add(direction === "request", `${where}: property \`${property}\` became required`);
       if (was && !now) this.add(direction === "response", `${where}: property \`${property}\` became optional`);
       this.schema(before.properties[name], after.properties[name], direction, where, property, visiting);
     }
     for (const name of Object.keys(after.properties)) {
       if (name in before.properties) continue;
-      const required = after.required.has(name);
+      const required = after.required.includes(name);
       this.add(direction === "request" && required, `${where}: added ${required ? "required" : "optional"} property \`${prefix}${name}\``);
     }
     if (before.items !== undefined && after.items !== undefined) {
@@ -151,40 +116,39 @@ class Comparison {
     }
   }
 
-  private content(b: Record<string, any> | undefined, a: Record<string, any> | undefined, direction: Direction, where: string) {
-    for (const [mediaType, media] of Object.entries(b ?? {})) {
-      const other = a?.[mediaType];
+  private content(b: Record<string, MediaTypeModel>, a: Record<string, MediaTypeModel>, direction: Direction, where: string) {
+    for (const [mediaType, media] of Object.entries(b)) {
+      const other = a[mediaType];
       if (other === undefined) this.add(true, `${where}: removed media type ${mediaType}`);
       else this.schema(media.schema, other.schema, direction, `${where} (${mediaType})`);
     }
-    for (const mediaType of Object.keys(a ?? {})) {
-      if (!b?.[mediaType]) this.add(false, `${where}: added media type ${mediaType}`);
+    for (const mediaType of Object.keys(a)) {
+      if (!b[mediaType]) this.add(false, `${where}: added media type ${mediaType}`);
     }
   }
 
-  private parameters(b: any[], a: any[], label: string) {
-    const byKey = (doc: Doc, list: any[]) =>
-      new Map(list.map((p) => resolve(doc, p)).map((p) => [`${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`, p]));
-    const [before, after] = [byKey(this.before, b), byKey(this.after, a)];
-    for (const [key, was] of before) {
-      const where = `${label}, ${was.in} ${was.name}`;
-      const now = after.get(key);
+  private parameters(b: ParameterModel[], a: ParameterModel[], owner: string) {
+    const after = new Map(a.map((p) => [parameterKey(p), p]));
+    const before = new Set(b.map(parameterKey));
+    for (const was of b) {
+      const where = `${owner}, ${was.in} ${was.name}`;
+      const now = after.get(parameterKey(was));
       if (now === undefined) {
-        this.add(true, `${label}: removed ${was.in} ${was.name}`);
+        this.add(true, `${owner}: removed ${was.in} ${was.name}`);
         continue;
       }
       if (!was.required && now.required) this.add(true, `${where}: became required`);
       if (was.required && !now.required) this.add(false, `${where}: became optional`);
       this.schema(was.schema, now.schema, "request", where);
     }
-    for (const [key, now] of after) {
-      if (!before.has(key)) this.add(Boolean(now.required), `${label}: added ${now.required ? "required" : "optional"} ${now.in} ${now.name}`);
+    for (const now of a) {
+      if (!before.has(parameterKey(now))) this.add(now.required, `${owner}: added ${now.required ? "required" : "optional"} ${now.in} ${now.name}`);
     }
   }
 
-  private responseHeaders(b: Record<string, any> | undefined, a: Record<string, any> | undefined, where: string) {
-    const byName = (doc: Doc, headers: Record<string, any> = {}) =>
-      new Map(Object.entries(headers).map(([name, h]) => [name.toLowerCase(), { name, ...resolve(doc, h) }]));
+  private responseHeaders(b: Record<string, unknown>, a: Record<string, unknown>, where: string) {
+    const byName = (model: SpecModel, headers: Record<string, unknown>) =>
+      new Map(Object.entries(headers).map(([name, h]) => [name.toLowerCase(), { name, ...model.resolve<Header>(h) }]));
     const [before, after] = [byName(this.before, b), byName(this.after, a)];
     for (const [key, was] of before) {
       const now = after.get(key);
@@ -202,13 +166,12 @@ class Comparison {
   }
 
   /** Each security requirement as the schemes it names, described by what a client must send. */
-  private security(doc: Doc, op: any): string {
-    const requirements: Record<string, string[]>[] = op.security ?? doc.security ?? [];
-    return requirements
+  private security(model: SpecModel, op: OperationModel): string {
+    return op.security
       .map((requirement) =>
         Object.keys(requirement)
           .map((name) => {
-            const s = resolve(doc, doc.components?.securitySchemes?.[name] ?? {});
+            const s = model.resolve<Doc>(model.document.components?.securitySchemes?.[name] ?? {});
             return [s.type, s.in && `in ${s.in}`, s.name, s.scheme, s.bearerFormat].filter(Boolean).join(" ") || `unknown scheme ${name}`;
           })
           .sort()
@@ -217,76 +180,73 @@ class Comparison {
       .join("; or ") || "none";
   }
 
-  paths(before: Record<string, any>, after: Record<string, any>) {
-    const methodsOf = (item: any) => httpMethods.filter((m) => item?.[m]);
-    const label = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+  paths() {
+    const [before, after] = [byPath(this.before), byPath(this.after)];
+    const existed = new Set(this.before.operations.map(label));
+    const at = new Map(this.after.operations.map((op) => [label(op), op]));
     // An operation that left its path and method keeps its operationId: follow it to where it went.
-    const byOperationId = new Map(
-      Object.entries(after).flatMap(([path, item]) => methodsOf(item).map((method) => [item[method].operationId, { path, method }] as const)),
-    );
+    const byOperationId = new Map(this.after.operations.map((op) => [op.operationId, op]));
     const movedTo = new Set<string>();
-    for (const [path, itemBefore] of Object.entries(before)) {
-      const itemAfter = after[path];
-      const lost: string[] = [];
-      for (const method of methodsOf(itemBefore)) {
-        const was = itemBefore[method];
-        const target = itemAfter?.[method] ? { path, method } : byOperationId.get(was.operationId);
-        if (!target || (target.path !== path && before[target.path]?.[target.method])) {
-          lost.push(method);
+    for (const [path, ops] of before) {
+      const lost: OperationModel[] = [];
+      for (const was of ops) {
+        const now = at.get(label(was)) ?? byOperationId.get(was.operationId);
+        // Not followed onto another path where an operation already was: that one is compared there.
+        if (!now || (now.path !== path && existed.has(label(now)))) {
+          lost.push(was);
           continue;
         }
-        if (target.path !== path || target.method !== method) {
-          movedTo.add(label(target.method, target.path));
-          this.add(true, `${label(method, path)}: moved to ${label(target.method, target.path)} (operationId ${was.operationId})`);
+        if (label(now) !== label(was)) {
+          movedTo.add(label(now));
+          this.add(true, `${label(was)}: moved to ${label(now)} (operationId ${was.operationId})`);
         }
-        const item = after[target.path];
-        this.operation(was, item[target.method], label(method, path), itemBefore.parameters ?? [], item.parameters ?? []);
+        this.operation(was, now);
       }
-      if (!itemAfter && lost.length === methodsOf(itemBefore).length) this.add(true, `removed path ${path}`);
-      else for (const method of lost) this.add(true, `removed operation ${label(method, path)}`);
+      if (!after.has(path) && lost.length === ops.length) this.add(true, `removed path ${path}`);
+      else for (const was of lost) this.add(true, `removed operation ${label(was)}`);
     }
-    for (const [path, itemAfter] of Object.entries(after)) {
-      const added = methodsOf(itemAfter).filter((m) => !before[path]?.[m] && !movedTo.has(label(m, path)));
-      if (!before[path] && added.length === methodsOf(itemAfter).length) this.add(false, `added path ${path}`);
-      else for (const method of added) this.add(false, `added operation ${label(method, path)}`);
+    for (const [path, ops] of after) {
+      const added = ops.filter((op) => !existed.has(label(op)) && !movedTo.has(label(op)));
+      if (!before.has(path) && added.length === ops.length) this.add(false, `added path ${path}`);
+      else for (const op of added) this.add(false, `added operation ${label(op)}`);
     }
   }
 
-  private operation(b: any, a: any, label: string, paramsBefore: any[], paramsAfter: any[]) {
-    if (b.operationId !== a.operationId) this.add(true, `${label}: operationId changed from ${b.operationId} to ${a.operationId} (the client's method name)`);
+  private operation(b: OperationModel, a: OperationModel) {
+    const where = label(b);
+    if (b.operationId !== a.operationId) this.add(true, `${where}: operationId changed from ${b.operationId} to ${a.operationId} (the client's method name)`);
     const [securityBefore, securityAfter] = [this.security(this.before, b), this.security(this.after, a)];
-    if (securityBefore !== securityAfter) this.add(true, `${label}: security changed from ${securityBefore} to ${securityAfter}`);
-    this.parameters([...paramsBefore, ...(b.parameters ?? [])], [...paramsAfter, ...(a.parameters ?? [])], label);
+    if (securityBefore !== securityAfter) this.add(true, `${where}: security changed from ${securityBefore} to ${securityAfter}`);
+    this.parameters(b.parameters, a.parameters, where);
 
-    const [bodyBefore, bodyAfter] = [resolve(this.before, b.requestBody), resolve(this.after, a.requestBody)];
-    if (bodyBefore && !bodyAfter) this.add(true, `${label}: removed the request body`);
-    if (!bodyBefore && bodyAfter) this.add(Boolean(bodyAfter.required), `${label}: added a ${bodyAfter.required ? "required" : "optional"} request body`);
+    const [bodyBefore, bodyAfter] = [b.requestBody, a.requestBody];
+    if (bodyBefore && !bodyAfter) this.add(true, `${where}: removed the request body`);
+    if (!bodyBefore && bodyAfter) this.add(bodyAfter.required, `${where}: added a ${bodyAfter.required ? "required" : "optional"} request body`);
     if (bodyBefore && bodyAfter) {
-      if (!bodyBefore.required && bodyAfter.required) this.add(true, `${label}: the request body became required`);
-      if (bodyBefore.required && !bodyAfter.required) this.add(false, `${label}: the request body became optional`);
-      this.content(bodyBefore.content, bodyAfter.content, "request", `${label}, request body`);
+      if (!bodyBefore.required && bodyAfter.required) this.add(true, `${where}: the request body became required`);
+      if (bodyBefore.required && !bodyAfter.required) this.add(false, `${where}: the request body became optional`);
+      this.content(bodyBefore.content, bodyAfter.content, "request", `${where}, request body`);
     }
 
-    for (const [status, response] of Object.entries<any>(b.responses ?? {})) {
-      const other = a.responses?.[status];
-      if (other === undefined) {
-        this.add(true, `${label}: removed response ${status}`);
+    for (const was of b.responses) {
+      const now = this.after.response(a, was.status);
+      if (now === undefined) {
+        this.add(true, `${where}: removed response ${was.status}`);
         continue;
       }
-      const [was, now] = [resolve(this.before, response), resolve(this.after, other)];
-      this.responseHeaders(was.headers, now.headers, `${label}, response ${status}`);
-      this.content(was.content, now.content, "response", `${label}, response ${status}`);
+      this.responseHeaders(was.headers, now.headers, `${where}, response ${was.status}`);
+      this.content(was.content, now.content, "response", `${where}, response ${was.status}`);
     }
-    for (const status of Object.keys(a.responses ?? {})) {
-      if (!b.responses?.[status]) this.add(false, `${label}: added response ${status}`);
+    for (const now of a.responses) {
+      if (!this.before.response(b, now.status)) this.add(false, `${where}: added response ${now.status}`);
     }
   }
 }
 
 /** Every change of the API between two bundled documents, breaking ones included, in document order. */
 export function compareSpecs(before: Doc, after: Doc): Change[] {
-  const comparison = new Comparison(before, after);
-  comparison.paths(before.paths ?? {}, after.paths ?? {});
+  const comparison = new Comparison(new SpecModel(before), new SpecModel(after));
+  comparison.paths();
   return comparison.changes;
 }
 

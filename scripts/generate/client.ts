@@ -1,11 +1,13 @@
 // generated/client.ts: a typed client with one method per operation, on src/client-runtime.ts.
-import { comment, type OperationModel, operationTitle } from "../shared/spec-model.js";
+import { comment, type OperationModel, operationTitle, type SpecModel } from "../shared/spec-model.js";
 
-function method(op: OperationModel): string[] {
+function method(model: SpecModel, op: OperationModel): string[] {
   const type = op.typeName;
-  const hasBody = op.requestBody?.jsonSchema !== undefined;
+  const hasBody = model.requestSchema(op) !== undefined;
   const optionsRequired = op.parameters.some((p) => p.in === "path");
   const statuses = op.responses.map((r) => r.status).join(", ");
+  const [apiKeyHeader] = model.apiKeyHeaders(op);
+  const info = [`method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`, `statuses: [${statuses}]`, apiKeyHeader ? `apiKeyHeader: ${JSON.stringify(apiKeyHeader)}` : ""];
   const docs = [operationTitle(op), ...(op.description ? ["", ...op.description.trimEnd().split("\n")] : [])];
   return [
     ...comment(docs, "    "),
@@ -13,7 +15,7 @@ function method(op: OperationModel): string[] {
     ...(hasBody ? [`      body: RequestBody<${type}>,`] : []),
     `      options${optionsRequired ? "" : "?"}: CallOptions<${type}, Accept>,`,
     `    ): Promise<${type}Result<Accept>> {`,
-    `      const operation = { method: "${op.method}", path: ${JSON.stringify(op.path)}, statuses: [${statuses}] } as const;`,
+    `      const operation = { ${info.filter(Boolean).join(", ")} } as const;`,
     `      return call(operation, ${hasBody ? "{ ...options, body }" : "options"}) as Promise<${type}Result<Accept>>;`,
     "    },",
   ];
@@ -29,7 +31,7 @@ function operationTypes(op: OperationModel): string[] {
   ];
 }
 
-export function clientSource(operations: OperationModel[], apiKeyHeader: string): string {
+export function clientSource(model: SpecModel): string {
   return [
     'import type { operations } from "./types.js";',
     "import {",
@@ -43,12 +45,12 @@ export function clientSource(operations: OperationModel[], apiKeyHeader: string)
     "",
     'export { type ClientOptions, UnexpectedResponseError } from "../src/client-runtime.js";',
     "",
-    ...operations.flatMap(operationTypes),
+    ...model.operations.flatMap(operationTypes),
     "/** A typed client with one method per operation of the spec. */",
     "export function createClient(options: ClientOptions) {",
-    `  const call = createCaller(options, ${JSON.stringify(apiKeyHeader)});`,
+    "  const call = createCaller(options);",
     "  return {",
-    ...operations.flatMap(method),
+    ...model.operations.flatMap((op) => method(model, op)),
     "  };",
     "}",
     "",

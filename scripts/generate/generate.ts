@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
 import { parse } from "yaml";
 import { clientSource } from "./client.js";
-import { apiKeyHeader, listOperations, type OpenApi } from "../shared/spec-model.js";
+import { SpecModel } from "../shared/spec-model.js";
 import { serverSource } from "./server.js";
 import { validatorsSource } from "./validators.js";
 import { packageBin } from "../shared/package-bin.js";
@@ -37,18 +38,28 @@ export function bundle(spec: string): string {
   }
 }
 
+/**
+ * An int64 is a `number | bigint`: the server hands a value beyond JavaScript's safe integers to the
+ * handler as a bigint instead of rounding it, and the client sends either.
+ */
+const int64AsBigint = (schema: { type?: unknown; format?: unknown }) =>
+  schema.type === "integer" && schema.format === "int64"
+    ? ts.factory.createUnionTypeNode([
+        ts.factory.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword),
+        ts.factory.createKeywordTypeNode(ts.SyntaxKind.BigIntKeyword),
+      ])
+    : undefined;
+
 /** Writes every generated file into outDir; returns their names. */
 export async function generate(outDir: string, spec = specPath): Promise<string[]> {
   const bundled = bundle(spec);
-  const api = parse(bundled) as OpenApi;
-  const operations = listOperations(api);
-  const keyHeader = apiKeyHeader(api);
+  const model = new SpecModel(parse(bundled));
   const files: Record<string, string> = {
     "openapi.yaml": `# ${doNotEdit}\n${bundled}`,
-    "types.ts": `// ${doNotEdit}\n${astToString(await openapiTS(bundled))}`,
-    "client.ts": `// ${doNotEdit}\n${clientSource(operations, keyHeader)}`,
-    "validators.ts": `// ${doNotEdit}\n${validatorsSource(api, operations)}`,
-    "server.ts": `// ${doNotEdit}\n${serverSource(api, operations, keyHeader)}`,
+    "types.ts": `// ${doNotEdit}\n${astToString(await openapiTS(bundled, { transform: int64AsBigint }))}`,
+    "client.ts": `// ${doNotEdit}\n${clientSource(model)}`,
+    "validators.ts": `// ${doNotEdit}\n${validatorsSource(model)}`,
+    "server.ts": `// ${doNotEdit}\n${serverSource(model)}`,
   };
   mkdirSync(outDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), content);

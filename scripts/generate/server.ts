@@ -1,32 +1,38 @@
-// generated/server.ts: the handler contract (one typed function per operation) and the route table the
-// server runtime (src/server-runtime.ts) serves.
+// generated/server.ts: the handler contract (one typed function per operation), the route table the
+// server runtime (src/server-runtime.ts) serves, the error catalogue and the CRM objects' custom fields.
 import { runtimeSituations, type RuntimeSituation } from "../../src/server-errors.js";
-import { comment, errorCatalogue, type OpenApi, type OperationModel, operationTitle, resolve, type Schema } from "../shared/spec-model.js";
-import { parametersSchema, validatorName } from "./validators.js";
+import { comment, type OperationModel, operationTitle, type ResponseModel, type SpecModel } from "../shared/spec-model.js";
+import { parameterLocations, parametersIn, validatorName } from "./validators.js";
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 
 const bodySituations: RuntimeSituation[] = ["malformedJson", "notUtf8", "loneSurrogate", "emptyBody", "notAnObject", "wrongContentType", "unknownField"];
 
+/** The status a request failing validation gets: 422 where the operation documents it, else 400. */
+const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
+
 /** What the runtime answers by itself, by status and situation: every operation must document these. */
-function runtimeAnswers(op: OperationModel): Record<number, RuntimeSituation[]> {
-  const answers: Record<number, RuntimeSituation[]> = { 401: ["invalidApiKey"], 406: ["notAcceptable"], 500: ["unexpected"] };
-  if (op.requestBody) Object.assign(answers, { 400: bodySituations, 413: ["payloadTooLarge"], 422: ["fieldValidation"] });
-  else if (op.parameters.length > 0) answers[422] = ["fieldValidation"];
+function runtimeAnswers(model: SpecModel, op: OperationModel): Record<number, RuntimeSituation[]> {
+  const answers: Record<number, RuntimeSituation[]> = { 406: ["notAcceptable"], 500: ["unexpected"] };
+  if (model.apiKeyHeaders(op).length > 0) answers[401] = ["invalidApiKey"];
+  if (op.requestBody) Object.assign(answers, { 400: [...bodySituations], 413: ["payloadTooLarge"] });
+  if (op.requestBody || op.parameters.length > 0) {
+    const status = invalidStatus(op);
+    (answers[status] ??= []).push(status === 422 ? "fieldValidation" : "invalidField");
+  }
   return answers;
 }
 
 /** Refuses an operation that does not document, with their codes, the errors the runtime sends for it. */
-function checkRuntimeAnswers(api: OpenApi, op: OperationModel): void {
-  const catalogue = errorCatalogue(api);
-  for (const [status, situations] of Object.entries(runtimeAnswers(op))) {
-    const response = op.responses.find((r) => r.status === Number(status));
+function checkRuntimeAnswers(model: SpecModel, op: OperationModel): void {
+  const catalogue = model.errorCatalogue();
+  for (const [status, situations] of Object.entries(runtimeAnswers(model, op))) {
+    const response = model.response(op, Number(status));
     if (!response) throw new Error(`${op.operationId} must document ${status}: the server runtime sends it.`);
-    const codeSchema = properties(api, response.content["application/json"]?.schema).error;
-    const codes = codeSchema && (resolve<Schema>(api, codeSchema).enum as string[] | undefined);
+    const codeSchema = model.shape(response.content["application/json"]?.schema).properties.error;
+    const codes = codeSchema && model.shape(codeSchema).enum;
     for (const situation of situations) {
-      const entry = catalogue[situation];
-      if (!entry) throw new Error(`x-error-catalogue has no ${situation}: the server runtime sends it.`);
+      const entry = catalogue[situation]!;
       if (!codes?.includes(entry.error)) {
         throw new Error(`${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), which the server runtime sends.`);
       }
@@ -34,71 +40,79 @@ function checkRuntimeAnswers(api: OpenApi, op: OperationModel): void {
   }
 }
 
-/** Every property of an object schema, through `$ref` and `allOf`. */
-function properties(api: OpenApi, schema: Schema | undefined): Record<string, Schema> {
-  if (!schema) return {};
-  const resolved = resolve<Schema>(api, schema as Schema);
-  const parts = ((resolved.allOf as Schema[] | undefined) ?? []).map((part) => properties(api, part));
-  return Object.assign({}, ...parts, resolved.properties as Record<string, Schema> | undefined);
+/** How an error response carries `fields`: not at all, one object, or an array. */
+function fieldsShape(model: SpecModel, response: ResponseModel | undefined): string | undefined {
+  if (!response) return undefined;
+  const fields = model.shape(response.content["application/json"]?.schema).properties.fields;
+  if (!fields) return '"none"';
+  return model.shape(fields).types?.includes("array") ? '"list"' : '"one"';
+}
+
+/** The type the runtime coerces a parameter's text to, with the format it checks. */
+function parameterLine(model: SpecModel, op: OperationModel, location: string, name: string, schema: unknown): string {
+  const shape = model.shape(schema);
+  const type = shape.types?.[0] ?? "string";
+  const itemType = shape.items ? model.shape(shape.items).types?.[0] : undefined;
+  const supported = ["string", "integer", "number", "boolean"];
+  if (!(supported.includes(type) || (type === "array" && supported.includes(itemType ?? "")))) {
+    throw new Error(`${op.operationId}: parameter ${name} must be a string, integer, number, boolean or an array of them.`);
+  }
+  const format = type === "integer" ? shape.format : type === "array" && itemType === "integer" ? model.shape(shape.items).format : undefined;
+  const parts = [`name: ${JSON.stringify(name)}`, `in: "${location}"`, `type: "${type}"`, itemType ? `items: "${itemType}"` : "", format ? `format: ${JSON.stringify(format)}` : ""];
+  return `      { ${parts.filter(Boolean).join(", ")} },`;
 }
 
 /**
- * The JSON property whose value is the text/plain body (the customer's `url`, an error's `message`):
- * the one whose schema is the same `$ref` as the text/plain schema.
+ * Checks that an `x-text-from` path (`url`, `[].url`, `fields[].name`) leads to strings in the JSON body,
+ * so the runtime can always build the text/plain body from the JSON one.
  */
-function textProperty(api: OpenApi, op: OperationModel, status: number, content: OperationModel["responses"][0]["content"]) {
-  const textRef = content["text/plain"]?.schema?.$ref;
-  const match = Object.entries(properties(api, content["application/json"]?.schema)).find(
-    ([, schema]) => textRef !== undefined && schema.$ref === textRef,
-  );
-  if (!match) {
-    throw new Error(
-      `${op.operationId} ${status}: the text/plain schema must be a $ref that one property of the JSON body also uses.`,
-    );
+function checkTextFrom(model: SpecModel, op: OperationModel, response: ResponseModel): string | undefined {
+  const text = response.content["text/plain"];
+  if (!text) return undefined;
+  const where = `${op.operationId} ${response.status} text/plain`;
+  const json = response.content["application/json"];
+  if (!json?.schema || !text.textFrom) throw new Error(`${where} needs an application/json twin and x-text-from (where its text comes from).`);
+  let node = model.flatten(json.schema);
+  for (const step of text.textFrom.split(/\.|(?=\[\])|(?<=\[\])/).filter(Boolean)) {
+    const next = step === "[]" ? node.items : node.properties[step];
+    if (!next) throw new Error(`${where}: x-text-from ${text.textFrom} does not lead anywhere in the JSON body (at ${step}).`);
+    node = next;
   }
-  return match[0];
+  if (node.type !== "string") throw new Error(`${where}: x-text-from ${text.textFrom} must lead to strings.`);
+  return text.textFrom;
 }
 
-function route(api: OpenApi, op: OperationModel): string[] {
-  checkRuntimeAnswers(api, op);
-
-  const parameterLines = (["header", "path", "query"] as const).flatMap((location) =>
-    parametersSchema(op, location)
-      ? [
-          `      ${location}: {`,
-          `        names: ${list(op.parameters.filter((p) => p.in === location).map((p) => p.name))},`,
-          `        validate: validators.${validatorName.parameters(op, location)} as Validator,`,
-          "      },",
-        ]
-      : [],
-  );
+function route(model: SpecModel, op: OperationModel): string[] {
+  checkRuntimeAnswers(model, op);
+  const validators = parameterLocations
+    .filter((location) => parametersIn(op, location).length > 0)
+    .map((location) => `${location}: validators.${validatorName.parameters(op, location)} as Validator`);
   const body = op.requestBody;
-  const bodyLines = body?.jsonSchema
-    ? [
-        "    body: {",
-        `      required: ${body.required},`,
-        `      validate: validators.${validatorName.body(op)} as Validator,`,
-        "    },",
-      ]
-    : [];
-  const mediaTypes = [...new Set(op.responses.flatMap((r) => Object.keys(r.content)))];
-  const responseLines = op.responses.map(({ status, content }) => {
+  if (body && !body.content["application/json"]) throw new Error(`${op.operationId}: a request body must be application/json.`);
+  const responseLines = op.responses.map((response) => {
+    const { status, content } = response;
+    const textFrom = checkTextFrom(model, op, response);
     const parts = [
-      content["application/json"] ? `validate: validators.${validatorName.response(op, status)} as Validator` : undefined,
-      content["text/plain"] ? `textProperty: ${JSON.stringify(textProperty(api, op, status, content))}` : undefined,
-    ].filter(Boolean);
-    return `      ${status}: { ${parts.join(", ")} },`;
+      `mediaTypes: ${list(Object.keys(content))}`,
+      content["application/json"] ? `validate: validators.${validatorName.response(op, status)} as Validator` : "",
+      textFrom ? `textFrom: ${JSON.stringify(textFrom)}` : "",
+    ];
+    return `      ${status}: { ${parts.filter(Boolean).join(", ")} },`;
   });
+  const errorFields = [400, 422].map((status) => [status, fieldsShape(model, model.response(op, status))]).filter(([, shape]) => shape);
   return [
     `  ${op.operationId}: {`,
     `    operationId: ${JSON.stringify(op.operationId)},`,
     `    method: ${JSON.stringify(op.method)},`,
     `    path: ${JSON.stringify(op.path)},`,
-    "    parameters: {",
-    ...parameterLines,
-    "    },",
-    ...bodyLines,
-    `    responseMediaTypes: ${list(mediaTypes)},`,
+    `    apiKeyHeaders: ${list(model.apiKeyHeaders(op))},`,
+    "    parameters: [",
+    ...op.parameters.map((p) => parameterLine(model, op, p.in, p.name, p.schema)),
+    "    ],",
+    `    validateParameters: { ${validators.join(", ")} },`,
+    ...(body ? [`    body: { required: ${body.required}, validate: validators.${validatorName.body(op)} as Validator },`] : []),
+    `    invalidStatus: ${invalidStatus(op)},`,
+    `    errorFields: { ${errorFields.map(([status, shape]) => `${status}: ${shape}`).join(", ")} },`,
     "    responses: {",
     ...responseLines,
     "    },",
@@ -107,14 +121,27 @@ function route(api: OpenApi, op: OperationModel): string[] {
 }
 
 /** The catalogue as a constant, one situation per line. */
-function catalogueLines(api: OpenApi): string[] {
-  const catalogue = errorCatalogue(api);
+function catalogueLines(model: SpecModel): string[] {
+  const catalogue = model.errorCatalogue();
   const missing = Object.keys(runtimeSituations).filter((situation) => !(situation in catalogue));
   if (missing.length > 0) throw new Error(`x-error-catalogue lacks ${missing.join(", ")}: the server runtime sends them.`);
   return Object.entries(catalogue).map(([situation, { error, message }]) => `  ${situation}: { error: ${JSON.stringify(error)}, message: ${JSON.stringify(message)} },`);
 }
 
-export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyHeader: string): string {
+/** The custom fields of each CRM object, one per line. */
+function objectStructureLines(model: SpecModel): string[] {
+  return Object.entries(model.customFields()).flatMap(([name, fields]) => [
+    `  ${/^[A-Za-z_]\w*$/.test(name) ? name : JSON.stringify(name)}: {`,
+    `    name: ${JSON.stringify(name)},`,
+    "    fields: [",
+    ...fields.map((field) => `      { ${Object.entries(field).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(", ")} },`),
+    "    ],",
+    "  },",
+  ]);
+}
+
+export function serverSource(model: SpecModel): string {
+  const { operations } = model;
   return [
     'import type { operations } from "./types.js";',
     'import { createHttpServerWith, type HttpServerLimits } from "../src/http-server.js";',
@@ -124,13 +151,14 @@ export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyH
     "  type HandlerRequest,",
     "  type HandlerResponse,",
     "  type ListenerOptions,",
+    "  type ObjectStructure,",
     "  type Route,",
     "  type Validator,",
     '} from "../src/server-runtime.js";',
     'import { errorFrom, type PlaceholderValues } from "../src/server-errors.js";',
     'import * as validators from "./validators.js";',
     "",
-    'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, RequestContext } from "../src/server-runtime.js";',
+    'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, ObjectStructure, RequestContext } from "../src/server-runtime.js";',
     'export { sendError } from "../src/answers.js";',
     'export { stopGracefully } from "../src/http-server.js";',
     "",
@@ -148,24 +176,29 @@ export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyH
     "",
     "/** Every operation of the spec: how the runtime routes, validates and answers it. */",
     "export const routes: { readonly [Id in keyof Handlers]: Route } = {",
-    ...operations.flatMap((op) => route(api, op)),
+    ...operations.flatMap((op) => route(model, op)),
     "};",
-    "",
-    "/** The header that carries the API key (the spec's security scheme). */",
-    `export const apiKeyHeader = ${JSON.stringify(apiKeyHeader)};`,
     "",
     "/** The spec's error catalogue (spec/errors.yaml): the code and message of every error the server sends. */",
     "export const errorCatalogue = {",
-    ...catalogueLines(api),
+    ...catalogueLines(model),
     "} as const;",
     "",
-    "/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody(\"unknownField\", { name: \"x\" })`. */",
+    "/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody(\"customerNotFound\", { id })`. */",
     "export function errorBody<S extends keyof typeof errorCatalogue>(",
     "  situation: S,",
     '  ...values: PlaceholderValues<(typeof errorCatalogue)[S]["message"]>',
     '): { error: (typeof errorCatalogue)[S]["error"]; message: string } {',
     '  return errorFrom(errorCatalogue, situation, values[0]) as { error: (typeof errorCatalogue)[S]["error"]; message: string };',
     "}",
+    "",
+    "/**",
+    " * The custom fields of each CRM object, from the spec's schemas marked `x-custom-fields-of`: what",
+    " * `GET /meta/object/{type}` answers, and the fields the reference CRM's stores keep and search.",
+    " */",
+    "export const objectStructures = {",
+    ...objectStructureLines(model),
+    "} satisfies Record<string, ObjectStructure>;",
     "",
     "/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on(\"request\", listener)`. */",
     "export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);",
@@ -175,7 +208,7 @@ export function serverSource(api: OpenApi, operations: OperationModel[], apiKeyH
     " * validation and the contract's error bodies. Also mounts as Express/Connect middleware.",
     " */",
     "export function createRequestListener(options: ListenerOptions<Handlers>) {",
-    "  return createListener({ routes, apiKeyHeader, errorCatalogue }, options);",
+    "  return createListener({ routes, errorCatalogue }, options);",
     "}",
     "",
   ].join("\n");

@@ -4,41 +4,50 @@
 import { _, Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import type { OpenApi, OperationModel, Schema } from "../shared/spec-model.js";
+import type { OperationModel, ParameterModel, Schema, SpecModel } from "../shared/spec-model.js";
 
 /** OpenAPI's own schema keywords, which JSON Schema does not know: annotations for the validators. */
 const openApiKeywords = ["example", "discriminator", "xml", "externalDocs"];
 
+export type ParameterLocation = "header" | "path" | "query";
+export const parameterLocations: readonly ParameterLocation[] = ["header", "path", "query"];
+
 /** Validator export names, shared with the server generator. */
 export const validatorName = {
-  parameters: (op: OperationModel, location: string) =>
-    `${op.operationId}${location[0]!.toUpperCase()}${location.slice(1)}Parameters`,
+  parameters: (op: OperationModel, location: string) => `${op.operationId}${location[0]!.toUpperCase()}${location.slice(1)}Parameters`,
   body: (op: OperationModel) => `${op.operationId}Body`,
   response: (op: OperationModel, status: number) => `${op.operationId}Response${status}`,
 };
 
-/** Points `#/components/schemas/X` refs at the schema registered under the id `X`. */
-const rebase = (schema: unknown): Schema =>
-  JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\/components\/schemas\/([^"]+)"/g, '"$ref":"$1"'));
+/**
+ * A schema as Ajv gets it: `#/components/schemas/X` refs pointed at the schema registered as `X`, and
+ * the kit's `x-` extensions (annotations for the generator) left out.
+ */
+const forAjv = (schema: unknown): Schema =>
+  JSON.parse(
+    JSON.stringify(schema, (key, value) => (key.startsWith("x-") ? undefined : value)).replace(
+      /"\$ref":"#\/components\/schemas\/([^"]+)"/g,
+      '"$ref":"$1"',
+    ),
+  );
+
+/** The parameters of one location, as the runtime coerces them from text (see src/parameters.ts). */
+export function parametersIn(op: OperationModel, location: ParameterLocation): ParameterModel[] {
+  return op.parameters.filter((p) => p.in === location);
+}
 
 /** The schema of an operation's parameters in one location, as one object schema keyed by name. */
-export function parametersSchema(op: OperationModel, location: "header" | "path" | "query"): Schema | undefined {
-  const parameters = op.parameters.filter((p) => p.in === location);
+function parametersSchema(op: OperationModel, location: ParameterLocation): Schema | undefined {
+  const parameters = parametersIn(op, location);
   if (parameters.length === 0) return undefined;
-  for (const p of parameters) {
-    // Parameters arrive as strings and are validated without coercion.
-    if ((p.schema as { type?: string } | undefined)?.type !== "string") {
-      throw new Error(`${op.operationId}: parameter ${p.name} must have a string schema.`);
-    }
-  }
   return {
     type: "object",
     properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
-    required: parameters.filter((p) => p.required || location === "path").map((p) => p.name),
+    required: parameters.filter((p) => p.required).map((p) => p.name),
   };
 }
 
-export function validatorsSource(api: OpenApi, operations: OperationModel[]): string {
+export function validatorsSource(model: SpecModel): string {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
@@ -46,19 +55,20 @@ export function validatorsSource(api: OpenApi, operations: OperationModel[]): st
   });
   ajvFormats.default(ajv); // a CommonJS module: its function is `default` when imported from ESM
   ajv.addVocabulary(openApiKeywords);
-  for (const [name, schema] of Object.entries(api.components?.schemas ?? {})) ajv.addSchema(rebase(schema), name);
+  for (const [name, schema] of Object.entries<unknown>(model.document.components?.schemas ?? {})) ajv.addSchema(forAjv(schema), name);
 
   const exported: Record<string, string> = {};
   const add = (name: string, schema: Schema) => {
-    ajv.addSchema(rebase(schema), name);
+    ajv.addSchema(forAjv(schema), name);
     exported[name] = name;
   };
-  for (const op of operations) {
-    for (const location of ["header", "path", "query"] as const) {
+  for (const op of model.operations) {
+    for (const location of parameterLocations) {
       const schema = parametersSchema(op, location);
       if (schema) add(validatorName.parameters(op, location), schema);
     }
-    if (op.requestBody?.jsonSchema) add(validatorName.body(op), op.requestBody.jsonSchema);
+    const body = model.requestSchema(op);
+    if (body) add(validatorName.body(op), body);
     for (const { status, content } of op.responses) {
       const schema = content["application/json"]?.schema;
       if (schema) add(validatorName.response(op, status), schema);

@@ -1,23 +1,30 @@
-// `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, and the
-// reference CRM on SQLite, measured side by side on loopback with autocannon (50 connections, one request
-// body), in alternating rounds (a b c d e a b c d e …) so the machine's noise hits every server alike.
+// `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
+// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c d e a b c d e …)
+// so the machine's noise hits every server alike. Three operations:
+//   createCustomer   (a) bare, (b) the stub in memory, (c) Fastify in memory, (d) Prism, (e) the reference CRM on SQLite
+//   findCustomer     (a) bare, (c) Fastify and (e) the reference CRM, all reading one SQLite file of 100,000 customers
+//   searchCustomers  the same three, by a searchable field that 5 customers share
 // Then the SQLite rows are counted against the 201s seen, and the generated client is timed against
-// hand-written fetch on the baseline. Prints a Markdown table; ratios are medians of per-round ratios.
-//   BENCH_SECONDS  length of each run (default 5)     BENCH_ROUNDS  number of rounds (default 3)
+// hand-written fetch on the baseline. Prints Markdown tables; ratios are medians of per-round ratios.
+//   BENCH_SECONDS  length of each run (default 5)   BENCH_ROUNDS  number of rounds (default 3)
+//   BENCH_CUSTOMERS  customers in the SQLite file (default 100000)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "../../generated/client.js";
+import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startMock } from "../contract/mock.js";
-import { settledCount } from "./rows.js";
-import { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
 import { startServerScript } from "../shared/server-script.js";
+import { settledCount } from "./rows.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const handles = customers / 5; // each searched handle belongs to 5 customers
 const connections = 50;
 const apiKey = "bench-key";
+const headers = { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" };
 const body = JSON.stringify({
   customNonSearchableCustomerFieldOne: "Prefers e-mail over phone",
   customNonSearchableCustomerFieldTwo: "Joined through the spring campaign",
@@ -32,7 +39,7 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function startScript(key: string, name: string, script: string, env: Record<string, string> = {}): Promise<Target> {
+async function startScript(key: string, name: string, script: string, env: Record<string, string>): Promise<Target> {
   const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env });
   return { key, name, url, stop: () => child.stop() };
 }
@@ -40,23 +47,29 @@ async function startScript(key: string, name: string, script: string, env: Recor
 interface Run {
   rps: number;
   p99: number;
-  created: number;
-  non201: number;
+  /** Answers with the scenario's success status. */
+  succeeded: number;
+  others: number;
   errors: number;
 }
 
+/** One operation under load: the requests it sends, and the status that counts as success. */
+interface Scenario {
+  name: string;
+  status: number;
+  targets: Target[];
+  requests(): autocannon.Request[];
+}
+
+let ids: string[] = [];
+let next = 0;
+const cycle = <T>(values: T[]) => values[next++ % values.length]!;
+
 /** Loads the target for `duration` seconds, or with exactly `amount` requests (waiting for every answer). */
-async function load(target: Target, duration: number, amount?: number): Promise<Run> {
-  const result = await autocannon({
-    url: `${target.url}/customer`,
-    method: "POST",
-    headers: { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" },
-    body,
-    connections,
-    ...(amount ? { amount } : { duration }),
-  });
-  const created = result.statusCodeStats?.["201"]?.count ?? 0;
-  return { rps: result.requests.average, p99: result.latency.p99, created, non201: result.requests.total - created, errors: result.errors };
+async function load(target: Target, scenario: Scenario, duration: number, amount?: number): Promise<Run> {
+  const result = await autocannon({ url: target.url, requests: scenario.requests(), connections, ...(amount ? { amount } : { duration }) });
+  const succeeded = result.statusCodeStats?.[`${scenario.status}` as `${number}`]?.count ?? 0;
+  return { rps: result.requests.average, p99: result.latency.p99, succeeded, others: result.requests.total - succeeded, errors: result.errors };
 }
 
 const median = (values: number[]) => {
@@ -81,11 +94,7 @@ async function clientOverhead(baseUrl: string): Promise<number> {
     if (result.status !== 201) throw new Error(`generated client got ${result.status}`);
   };
   const hand = async () => {
-    const response = await fetch(`${baseUrl}/customer`, {
-      method: "POST",
-      headers: { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(parsedBody),
-    });
+    const response = await fetch(`${baseUrl}/customer`, { method: "POST", headers, body: JSON.stringify(parsedBody) });
     const data: unknown = await response.json();
     if (response.status !== 201 || data === undefined) throw new Error(`fetch got ${response.status}`);
   };
@@ -102,57 +111,102 @@ async function clientOverhead(baseUrl: string): Promise<number> {
   return median(ratios);
 }
 
-const targets: Target[] = [];
+/** The SQLite file the find and search scenarios read: `customers` customers, 5 to each searched handle. */
+async function seed(dataDir: string): Promise<string[]> {
+  const store = SqliteCrmStore.open(dataDir);
+  const made = await Promise.all(
+    Array.from({ length: customers }, (_, i) =>
+      store.createCustomer({ customSearchableCustomerFieldOne: `@user${i % handles}`, customSearchableCustomerFieldTwo: `ACME-${i}`, customNonSearchableCustomerFieldOne: "Seeded" }),
+    ),
+  );
+  await store.close();
+  return made.filter((_, i) => i % 97 === 0).map((c) => c.id); // a spread of ids to find
+}
+
+const all: Target[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
 try {
-  targets.push(await startScript("a", "bare node:http (parse JSON, no validation)", "scripts/perf/bare-server.ts"));
-  targets.push(await startScript("b", "stub server (validation, in-memory handler)", "reference-crm/main.ts", { STORE: "memory" }));
-  targets.push(await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/perf/fastify-server.ts"));
+  console.error(`seeding ${customers} customers into SQLite…`);
+  ids = await seed(dataDir);
+  const env = { DATA_DIR: dataDir };
+  const bare = await startScript("a", "bare node:http (the work, no validation)", "scripts/perf/bare-server.ts", env);
+  const stub = await startScript("b", "stub server (validation, in-memory handler)", "reference-crm/main.ts", { STORE: "memory" });
+  const fastify = await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/perf/fastify-server.ts", env);
   const mock = await startMock();
-  targets.push({ key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop });
-  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", DATA_DIR: dataDir });
-  targets.push(sqlite);
+  const prism: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
+  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", ...env });
+  all.push(bare, stub, fastify, prism, sqlite);
 
-  console.error(`warming up, then ${rounds} rounds of ${seconds} s per server at ${connections} connections…`);
-  for (const target of targets) await load(target, 1);
-  const runs: Record<string, Run[]> = Object.fromEntries(targets.map((t) => [t.key, []]));
+  const scenarios: Scenario[] = [
+    { name: "createCustomer", status: 201, targets: all, requests: () => [{ method: "POST", path: "/customer", headers, body }] },
+    {
+      name: "findCustomer",
+      status: 200,
+      targets: [bare, fastify, sqlite],
+      requests: () => [{ method: "GET", headers, setupRequest: (request) => ({ ...request, path: `/customer/${cycle(ids)}` }) }],
+    },
+    {
+      name: "searchCustomers",
+      status: 200,
+      targets: [bare, fastify, sqlite],
+      requests: () => [
+        { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: JSON.stringify({ customSearchableCustomerFieldOne: `@user${next++ % handles}` }) }) },
+      ],
+    },
+  ];
+
+  console.error(`warming up, then ${rounds} rounds of ${seconds} s per server and operation at ${connections} connections…`);
+  for (const scenario of scenarios) for (const target of scenario.targets) await load(target, scenario, 1);
+  const runs = new Map<string, Run[]>();
+  const runsOf = (scenario: Scenario, target: Target) => runs.get(`${scenario.name} ${target.key}`)!;
+  for (const scenario of scenarios) for (const target of scenario.targets) runs.set(`${scenario.name} ${target.key}`, []);
   for (let round = 1; round <= rounds; round++) {
-    for (const target of targets) runs[target.key]!.push(await load(target, seconds));
-    console.error(`round ${round}: ${targets.map((t) => `${t.key} ${Math.round(runs[t.key]!.at(-1)!.rps)}/s`).join(", ")}`);
+    for (const scenario of scenarios) {
+      for (const target of scenario.targets) runsOf(scenario, target).push(await load(target, scenario, seconds));
+      console.error(`round ${round} ${scenario.name}: ${scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`).join(", ")}`);
+    }
   }
   // Every 201 must be a row. A timed run stops with requests in flight (stored, never seen answered), so
   // this run sends an exact number and waits for every answer; rows are counted by a second connection.
-  const store = SqliteCustomerStore.open(dataDir);
+  const store = SqliteCrmStore.open(dataDir);
   const rowsBefore = await settledCount(store); // the last timed run's stragglers land first
-  const counted = await load(sqlite, 0, 20_000);
+  const counted = await load(sqlite, scenarios[0]!, 0, 20_000);
   const rowsAdded = store.count() - rowsBefore;
   await store.close();
-  const overhead = await clientOverhead(targets[0]!.url);
+  const overhead = await clientOverhead(bare.url);
 
-  const perRound = (x: string, y: string, pick: (run: Run) => number) =>
-    median(runs[x]!.map((run, i) => pick(run) / pick(runs[y]![i]!)));
+  const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number) =>
+    median(runsOf(scenario, x).map((run, i) => pick(run) / pick(runsOf(scenario, y)[i]!)));
+  const rps = (run: Run) => run.rps;
+  const [create, find, search] = scenarios as [Scenario, Scenario, Scenario];
   const lines = [
-    `| server | requests/s (median) | p99 ms (median) | non-201 | errors |`,
-    `| --- | --- | --- | --- | --- |`,
-    ...targets.map((t) => {
-      const r = runs[t.key]!;
-      return `| (${t.key}) ${t.name} | ${Math.round(median(r.map((x) => x.rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.non201, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} |`;
-    }),
+    `| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors |`,
+    `| --- | --- | --- | --- | --- | --- |`,
+    ...scenarios.flatMap((scenario) =>
+      scenario.targets.map((t) => {
+        const r = runsOf(scenario, t);
+        return `| ${scenario.name} | (${t.key}) ${t.name} | ${Math.round(median(r.map(rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.others, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} |`;
+      }),
+    ),
     "",
-    `| ratio | measured | target |`,
-    `| --- | --- | --- |`,
-    `| b/a requests/s | ${perRound("b", "a", (r) => r.rps).toFixed(3)} | ≥ 0.95 |`,
-    `| b/c requests/s | ${perRound("b", "c", (r) => r.rps).toFixed(3)} | ≥ 1.0 |`,
-    `| b/d requests/s | ${perRound("b", "d", (r) => r.rps).toFixed(1)} | ≥ 20 |`,
-    `| p99 b / p99 a | ${perRound("b", "a", (r) => r.p99).toFixed(3)} | ≤ 1.2 |`,
-    `| e/a requests/s (SQLite) | ${perRound("e", "a", (r) => r.rps).toFixed(3)} | ≥ 0.6 |`,
-    `| SQLite rows added / 201s seen, 20,000 requests to (e) | ${rowsAdded} / ${counted.created} | equal |`,
-    `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} | ≤ 1.05 |`,
+    `| ratio | measured |`,
+    `| --- | --- |`,
+    `| createCustomer b/a requests/s | ${ratio(create, stub, bare, rps).toFixed(3)} |`,
+    `| createCustomer b/c requests/s | ${ratio(create, stub, fastify, rps).toFixed(3)} |`,
+    `| createCustomer b/d requests/s | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
+    `| createCustomer p99 b / p99 a | ${ratio(create, stub, bare, (r) => r.p99).toFixed(3)} |`,
+    `| createCustomer e/a requests/s (SQLite) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
+    `| findCustomer e/a requests/s (SQLite, ${customers} customers) | ${ratio(find, sqlite, bare, rps).toFixed(3)} |`,
+    `| findCustomer e/c requests/s | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
+    `| searchCustomers e/a requests/s (SQLite, ${customers} customers) | ${ratio(search, sqlite, bare, rps).toFixed(3)} |`,
+    `| searchCustomers e/c requests/s | ${ratio(search, sqlite, fastify, rps).toFixed(3)} |`,
+    `| SQLite rows added / 201s seen, 20,000 creates to (e) | ${rowsAdded} / ${counted.succeeded} |`,
+    `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,
     "",
-    `${rounds} rounds × ${seconds} s per server, ${connections} connections, Node ${process.version}; client: median of 40 paired blocks of 100 sequential requests.`,
+    `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}; client: median of 40 paired blocks of 100 sequential requests.`,
   ];
   console.log(lines.join("\n"));
 } finally {
-  await Promise.all(targets.map((t) => t.stop()));
+  await Promise.all(all.map((t) => t.stop()));
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,62 +1,62 @@
-// Benchmark comparison (c): Fastify, what an integrator might pick instead, with the same schemas on its
-// route (taken from the bundled spec), the same API-key check and the same in-memory handler.
+// Benchmark comparison (c): Fastify, what an integrator might pick instead, doing the same work as the
+// stub server: the spec's schemas on each route (read through the spec model), the same API-key check,
+// createCustomer in memory, findCustomer and searchCustomers on the reference CRM's SQLite store in DATA_DIR.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
-import { parse } from "yaml";
-import { listOperations, type OpenApi, resolve, type Schema } from "../shared/spec-model.js";
-import { customerUrl } from "../../reference-crm/handlers.js";
-import { MemoryCustomerStore } from "../../reference-crm/stores/store.js";
+import { errorBody } from "../../generated/server.js";
+import { createHandlers } from "../../reference-crm/handlers.js";
+import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
+import { MemoryCrmStore } from "../../reference-crm/stores/store.js";
+import { type FlatSchema, type Schema, SpecModel } from "../shared/spec-model.js";
 
-const api = parse(readFileSync(new URL("../../generated/openapi.yaml", import.meta.url), "utf8")) as OpenApi;
-const createCustomer = listOperations(api).find((op) => op.operationId === "createCustomer")!;
+const model = SpecModel.load();
 
-/** One object schema with `allOf` merged and no `$ref`, which Fastify's default (draft-07) Ajv reads the same way. */
-function flatten(schema: Schema): Schema {
-  const resolved = resolve<Schema>(api, schema);
-  const parts = ((resolved.allOf as Schema[] | undefined) ?? []).map((part) => flatten(part));
-  const properties = Object.fromEntries(
-    Object.entries(Object.assign({}, ...parts.map((p) => p.properties), resolved.properties) as Record<string, Schema>).map(
-      ([name, property]) => [name, resolve<Schema>(api, property)],
-    ),
-  );
-  return {
-    type: "object",
-    properties,
-    required: [...parts.flatMap((p) => (p.required as string[]) ?? []), ...((resolved.required as string[]) ?? [])],
-    additionalProperties: false,
-  };
+/** A resolved schema as plain draft-07, which Fastify's default Ajv and its serializer read the same way. */
+function draft07({ type, format, enum: values, properties, required, closed, items }: FlatSchema): Schema {
+  const schema: Schema = { type };
+  if (format) schema.format = format;
+  if (values) schema.enum = values;
+  if (type === "object") {
+    schema.properties = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, draft07(child)]));
+    schema.required = required;
+    if (closed) schema.additionalProperties = false;
+  }
+  if (items) schema.items = draft07(items);
+  return schema;
 }
 
+const bodyOf = (operationId: string) => draft07(model.flatten(model.requestSchema(model.operation(operationId))));
+const responseOf = (operationId: string, status: number) =>
+  draft07(model.flatten(model.response(model.operation(operationId), status)!.content["application/json"]!.schema));
+
 const key = createHash("sha256").update(process.env.API_KEY ?? "").digest();
-const store = new MemoryCustomerStore();
 const publicUrl = "http://localhost";
+const inMemory = createHandlers({ store: new MemoryCrmStore(), publicUrl });
+const onSqlite = createHandlers({ store: SqliteCrmStore.open(process.env.DATA_DIR!), publicUrl });
+const context = { requestId: "fastify" };
 const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
 
 app.addHook("onRequest", async (request, reply) => {
-  const presented = request.headers["authorization"];
+  const presented = request.headers.authorization;
   const digest = createHash("sha256").update(typeof presented === "string" ? presented : "").digest();
-  if (!timingSafeEqual(digest, key)) await reply.code(401).send({ error: "invalid_api_key", message: "The API key is missing, unknown or revoked." });
+  if (!timingSafeEqual(digest, key)) await reply.code(401).send(errorBody("invalidApiKey", { header: "Authorization" }));
 });
 
-app.post(
-  "/customer",
-  {
-    schema: {
-      body: flatten(createCustomer.requestBody!.jsonSchema!),
-      headers: {
-        type: "object",
-        properties: Object.fromEntries(createCustomer.parameters.map((p) => [p.name.toLowerCase(), p.schema])),
-      },
-      response: { 201: flatten(createCustomer.responses.find((r) => r.status === 201)!.content["application/json"]!.schema!) },
-    },
-  },
-  async (request, reply) => {
-    const { id, ...fields } = await store.create(request.body as object);
-    return reply.code(201).send({ id, url: customerUrl(publicUrl, id), ...fields });
-  },
-);
+app.post("/customer", { schema: { body: bodyOf("createCustomer"), response: { 201: responseOf("createCustomer", 201) } } }, async (request, reply) => {
+  const { status, body } = await inMemory.createCustomer({ body: request.body as object, headers: {}, context });
+  return reply.code(status as never).send(body as never);
+});
+
+app.get("/customer/:id", { schema: { response: { 200: responseOf("findCustomer", 200) } } }, async (request, reply) => {
+  const { status, body } = await onSqlite.findCustomer({ path: request.params as { id: string }, headers: {}, context });
+  return reply.code(status as never).send(body as never);
+});
+
+app.post("/customers", { schema: { body: bodyOf("searchCustomers"), response: { 200: responseOf("searchCustomers", 200) } } }, async (request, reply) => {
+  const { status, body } = await onSqlite.searchCustomers({ body: request.body as object, headers: {}, context });
+  return reply.code(status as never).send(body as never);
+});
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
 console.log(`fastify server listening on http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);

@@ -1,10 +1,10 @@
-import type { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
+import type { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 
 /**
  * The stored row count once it stops changing (sampled every 200 ms): after a timed load run, requests
  * still in flight land after the load generator has stopped counting.
  */
-export async function settledCount(store: SqliteCustomerStore): Promise<number> {
+export async function settledCount(store: SqliteCrmStore): Promise<number> {
   for (let previous = -1; ; ) {
     const now = store.count();
     if (now === previous) return now;

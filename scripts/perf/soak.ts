@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { settledCount } from "./rows.js";
-import { SqliteCustomerStore } from "../../reference-crm/stores/sqlite.js";
+import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startServerScript } from "../shared/server-script.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
@@ -33,7 +33,7 @@ const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSyn
 
 const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
 const { process: server, url } = await startServerScript("reference-crm/main.ts", { API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir });
-const store = SqliteCustomerStore.open(dataDir);
+const store = SqliteCrmStore.open(dataDir);
 try {
   const load = (options: { duration?: number; maxConnectionRequests?: number }) =>
     autocannon({ url, connections, requests: mix.map((m) => m.request), timeout: 10, ...options });

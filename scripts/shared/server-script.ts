@@ -11,12 +11,12 @@ export interface StartedServer {
   url: string;
 }
 
-/** Starts `script` (a path from the project's root) with these variables on top of PORT=0. */
-export async function startServerScript(script: string, env: Record<string, string>): Promise<StartedServer> {
+/** Starts `script` (a path from the project's root, or from `root`) with these variables on top of PORT=0. */
+export async function startServerScript(script: string, env: Record<string, string>, root = projectRoot): Promise<StartedServer> {
   const child = await startProcess({
     command: process.execPath,
     args: ["--import", "tsx", script],
-    cwd: projectRoot,
+    cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     ready: readyLine,
   });

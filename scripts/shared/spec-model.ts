@@ -1,109 +1,288 @@
-// The parts of a bundled OpenAPI 3.1 document the code generators read, and helpers to walk it.
+// The one reader of a bundled OpenAPI 3.1 document, for every script and test that needs one (the
+// generator, the breaking-change check, the tests, the bench): `$ref`s resolved, `allOf` merged, the
+// path item's parameters joined with the operation's, security per operation, and the kit's extensions
+// (the error catalogue, the custom fields, what a text/plain body holds).
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { bundledSpecPath } from "./paths.js";
 
 export type Schema = Record<string, unknown>;
+type Doc = Record<string, any>;
 
-export interface Parameter {
+export const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+export interface ParameterModel {
   name: string;
   in: "header" | "path" | "query" | "cookie";
-  required?: boolean;
-  schema?: Schema;
-}
-
-export interface MediaType {
-  schema?: Schema;
-}
-
-export interface Response {
-  content?: Record<string, MediaType>;
-}
-
-export interface Operation {
-  operationId?: string;
-  summary?: string;
+  required: boolean;
+  /** The schema as written (possibly a `$ref`). */
+  schema: Schema;
   description?: string;
-  parameters?: (Parameter | { $ref: string })[];
-  requestBody?: { required?: boolean; content?: Record<string, MediaType> } | { $ref: string };
-  responses?: Record<string, Response | { $ref: string }>;
 }
 
-export interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-  components?: {
-    schemas?: Record<string, Schema>;
-    securitySchemes?: Record<string, { type: string; in?: string; name?: string }>;
-    /** The error catalogue (spec/errors.yaml): situation → code and message. */
-    "x-error-catalogue"?: Record<string, { error: string; message: string }>;
-  };
-  security?: Record<string, string[]>[];
+export interface MediaTypeModel {
+  schema?: Schema;
+  /** Named examples as written (possibly `$ref`s); `example(…)` resolves one. */
+  examples: Record<string, unknown>;
+  /** `x-text-from` of a text/plain media type: where in the JSON body its text comes from. */
+  textFrom?: string;
 }
 
-/** One operation with everything the generators need, `$ref`s resolved. */
+export interface ResponseModel {
+  status: number;
+  description?: string;
+  headers: Record<string, unknown>;
+  /** By media type; empty for a response without a body (204). */
+  content: Record<string, MediaTypeModel>;
+}
+
 export interface OperationModel {
   operationId: string;
+  /** `createCustomer` → `CreateCustomer`. */
   typeName: string;
+  /** Upper case, e.g. `POST`. */
   method: string;
   path: string;
   summary?: string;
   description?: string;
-  parameters: Parameter[];
-  requestBody?: { required: boolean; mediaTypes: string[]; jsonSchema?: Schema };
-  responses: { status: number; content: Record<string, MediaType> }[];
+  tags: string[];
+  /** The path item's and the operation's, the operation's winning for the same name and place. */
+  parameters: ParameterModel[];
+  requestBody?: { required: boolean; content: Record<string, MediaTypeModel> };
+  responses: ResponseModel[];
+  /** The security requirements that apply (the operation's, else the document's); `[]` is public. */
+  security: Record<string, string[]>[];
 }
 
-const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/** One level of a schema: `$ref`s and `allOf` resolved and merged, its children as written. */
+export interface SchemaShape {
+  types?: string[];
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  properties: Record<string, Schema>;
+  required: string[];
+  /** No property beyond `properties` is allowed (`additionalProperties` or `unevaluatedProperties` false). */
+  closed: boolean;
+  items?: Schema;
+  oneOf?: Schema[];
+  bounds: Record<string, number>;
+  /** Its `x-` extensions, its own winning over its `allOf` parts'. */
+  extensions: Record<string, unknown>;
+}
 
-/** Follows a local `$ref` (`#/components/...`) to what it points at. */
-export function resolve<T>(api: OpenApi, value: T | { $ref: string }): T {
-  let current: unknown = value;
-  while (current && typeof current === "object" && "$ref" in current && typeof current.$ref === "string") {
-    const ref = current.$ref;
-    current = ref
-      .replace(/^#\//, "")
-      .split("/")
-      .reduce<any>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], api);
-    if (current === undefined) throw new Error(`Cannot resolve ${ref}.`);
+/** A schema resolved all the way down. */
+export interface FlatSchema {
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  properties: Record<string, FlatSchema>;
+  required: string[];
+  closed: boolean;
+  items?: FlatSchema;
+  oneOf?: FlatSchema[];
+  extensions: Record<string, unknown>;
+}
+
+export interface CatalogueEntry {
+  error: string;
+  message: string;
+}
+
+/** A custom field of a CRM object, as `GET /meta/object/{type}` describes it. */
+export interface CustomField {
+  name: string;
+  searchable: boolean;
+  label: string;
+  type: "text" | "textarea" | "single_sel_list" | "checkbox";
+  listValues?: { name: string; value: string }[];
+}
+
+export const lowerBounds = ["minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"];
+export const upperBounds = ["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"];
+const fieldTypes = ["text", "textarea", "single_sel_list", "checkbox"];
+
+const extensionsOf = (node: Doc) => Object.fromEntries(Object.entries(node).filter(([key]) => key.startsWith("x-")));
+
+export class SpecModel {
+  readonly operations: OperationModel[];
+
+  constructor(readonly document: Doc) {
+    this.operations = Object.entries<Doc>(document.paths ?? {}).flatMap(([path, item]) =>
+      httpMethods.filter((method) => item[method]).map((method) => this.#operation(path, item, method)),
+    );
   }
-  return current as T;
-}
 
-export function listOperations(api: OpenApi): OperationModel[] {
-  return Object.entries(api.paths).flatMap(([path, item]) =>
-    httpMethods
-      .filter((method) => item[method])
-      .map((method) => {
-        const op = item[method]!;
-        const where = `${method.toUpperCase()} ${path}`;
-        if (!op.operationId) throw new Error(`${where} has no operationId.`);
-        const body = op.requestBody ? resolve(api, op.requestBody) : undefined;
-        return {
-          operationId: op.operationId,
-          typeName: op.operationId[0]!.toUpperCase() + op.operationId.slice(1),
-          method: method.toUpperCase(),
-          path,
-          summary: op.summary,
-          description: op.description,
-          parameters: (op.parameters ?? []).map((p) => resolve(api, p)),
-          requestBody: body && {
-            required: body.required ?? false,
-            mediaTypes: Object.keys(body.content ?? {}),
-            jsonSchema: body.content?.["application/json"]?.schema,
-          },
-          responses: Object.entries(op.responses ?? {})
-            .filter(([status]) => /^\d{3}$/.test(status))
-            .map(([status, response]) => ({ status: Number(status), content: resolve(api, response).content ?? {} })),
-        };
-      }),
-  );
-}
-
-/** The header that carries the API key, from the security scheme the spec applies to every operation. */
-export function apiKeyHeader(api: OpenApi): string {
-  const schemeName = Object.keys(api.security?.[0] ?? {})[0];
-  const scheme = schemeName ? api.components?.securitySchemes?.[schemeName] : undefined;
-  if (scheme?.type !== "apiKey" || scheme.in !== "header" || !scheme.name) {
-    throw new Error("The spec's global security must be an apiKey scheme in a header.");
+  /** The bundled spec (generated/openapi.yaml unless another file is given). */
+  static load(path: string | URL = bundledSpecPath): SpecModel {
+    return new SpecModel(parse(readFileSync(path, "utf8")) as Doc);
   }
-  return scheme.name;
+
+  get info(): { title: string; version: string } {
+    return this.document.info;
+  }
+
+  /** Follows local `$ref`s (`#/components/...`) to what they point at. */
+  resolve<T = Doc>(value: unknown): T {
+    let current = value as Doc | undefined;
+    while (current && typeof current === "object" && typeof current.$ref === "string") {
+      const ref: string = current.$ref;
+      current = ref
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce<any>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], this.document);
+      if (current === undefined) throw new Error(`Cannot resolve ${ref}.`);
+    }
+    return current as T;
+  }
+
+  /** An operation by its id. */
+  operation(operationId: string): OperationModel {
+    const found = this.operations.find((op) => op.operationId === operationId);
+    if (!found) throw new Error(`The spec has no operation ${operationId}.`);
+    return found;
+  }
+
+  /** A named example (or `$ref` to one), resolved to its value. */
+  example(example: unknown): unknown {
+    return this.resolve<{ value: unknown }>(example).value;
+  }
+
+  /** One level of a schema, with its `allOf` parts merged in. */
+  shape(schema: unknown): SchemaShape {
+    const s = this.resolve<Doc>(schema ?? {});
+    const parts = ((s.allOf as unknown[]) ?? []).map((part) => this.shape(part));
+    const bounds: Record<string, number> = Object.assign({}, ...parts.map((p) => p.bounds));
+    for (const key of [...lowerBounds, ...upperBounds]) if (typeof s[key] === "number") bounds[key] = s[key];
+    return {
+      types: s.type === undefined ? parts.find((p) => p.types)?.types : [s.type].flat(),
+      format: s.format ?? parts.find((p) => p.format)?.format,
+      enum: s.enum ?? (s.const === undefined ? undefined : [s.const]) ?? parts.find((p) => p.enum)?.enum,
+      pattern: s.pattern ?? parts.find((p) => p.pattern)?.pattern,
+      properties: Object.assign({}, ...parts.map((p) => p.properties), s.properties),
+      required: [...new Set([...parts.flatMap((p) => p.required), ...(s.required ?? [])])],
+      closed: s.additionalProperties === false || s.unevaluatedProperties === false || parts.some((p) => p.closed),
+      items: s.items ?? parts.find((p) => p.items)?.items,
+      oneOf: s.oneOf ?? parts.find((p) => p.oneOf)?.oneOf,
+      bounds,
+      extensions: Object.assign({}, ...parts.map((p) => p.extensions), extensionsOf(s)),
+    };
+  }
+
+  /** A schema resolved all the way down (the spec's schemas are not recursive). */
+  flatten(schema: unknown): FlatSchema {
+    const { types, format, enum: values, pattern, properties, required, closed, items, oneOf, extensions } = this.shape(schema);
+    return {
+      type: types?.length === 1 ? types[0] : types,
+      format,
+      enum: values,
+      pattern,
+      properties: Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, this.flatten(child)])),
+      required,
+      closed,
+      items: items === undefined ? undefined : this.flatten(items),
+      oneOf: oneOf?.map((option) => this.flatten(option)),
+      extensions,
+    };
+  }
+
+  /** The JSON schema of an operation's request body, if it takes JSON. */
+  requestSchema(op: OperationModel): Schema | undefined {
+    return op.requestBody?.content["application/json"]?.schema;
+  }
+
+  /** The response of an operation for a status. */
+  response(op: OperationModel, status: number): ResponseModel | undefined {
+    return op.responses.find((r) => r.status === status);
+  }
+
+  /** The headers that may carry an operation's API key (any one will do); none when it is public. */
+  apiKeyHeaders(op: OperationModel): string[] {
+    return op.security.map((requirement) => {
+      const names = Object.keys(requirement);
+      const scheme = names.length === 1 ? this.resolve<Doc>(this.document.components?.securitySchemes?.[names[0]!]) : undefined;
+      if (scheme?.type !== "apiKey" || scheme.in !== "header" || typeof scheme.name !== "string") {
+        throw new Error(`${op.operationId}: only security by one apiKey scheme in a header is supported.`);
+      }
+      return scheme.name;
+    });
+  }
+
+  /** The error catalogue (`components.x-error-catalogue`, spec/errors.yaml): situation → code and message. */
+  errorCatalogue(): Record<string, CatalogueEntry> {
+    const catalogue = this.document.components?.["x-error-catalogue"];
+    if (!catalogue) throw new Error("The spec has no components.x-error-catalogue (spec/errors.yaml).");
+    for (const [situation, entry] of Object.entries<Doc>(catalogue)) {
+      if (typeof entry?.error !== "string" || typeof entry.message !== "string") {
+        throw new Error(`x-error-catalogue.${situation} needs a string error and message.`);
+      }
+    }
+    return catalogue;
+  }
+
+  /**
+   * The custom fields of each CRM object: the properties of the component schemas marked
+   * `x-custom-fields-of: <object>`, in the order the spec lists them, each with its `x-` extensions.
+   */
+  customFields(): Record<string, CustomField[]> {
+    const objects: Record<string, CustomField[]> = {};
+    for (const [schemaName, schema] of Object.entries<Doc>(this.document.components?.schemas ?? {})) {
+      const object = schema["x-custom-fields-of"];
+      if (object === undefined) continue;
+      for (const [name, property] of Object.entries(this.shape(schema).properties)) {
+        const field = this.resolve<Doc>(property);
+        const where = `${schemaName}.${name}`;
+        const [searchable, label, type, listValues] = ["x-searchable", "x-label", "x-field-type", "x-list-values"].map((key) => field[key]);
+        if (typeof searchable !== "boolean") throw new Error(`${where}: x-searchable must be true or false.`);
+        if (typeof label !== "string") throw new Error(`${where}: x-label must be a string.`);
+        if (!fieldTypes.includes(type)) throw new Error(`${where}: x-field-type must be one of ${fieldTypes.join(", ")}.`);
+        if ((type === "single_sel_list") !== (listValues !== undefined)) throw new Error(`${where}: x-list-values goes with single_sel_list, and only with it.`);
+        (objects[object] ??= []).push({ name, searchable, label, type, ...(listValues ? { listValues } : {}) });
+      }
+    }
+    return objects;
+  }
+
+  #operation(path: string, item: Doc, method: string): OperationModel {
+    const op: Doc = item[method];
+    const where = `${method.toUpperCase()} ${path}`;
+    if (typeof op.operationId !== "string") throw new Error(`${where} has no operationId.`);
+    const parameters = new Map<string, ParameterModel>();
+    for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+      const p = this.resolve<Doc>(raw);
+      const key = `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
+      parameters.set(key, { name: p.name, in: p.in, required: p.required === true || p.in === "path", schema: p.schema ?? {}, description: p.description });
+    }
+    const body = op.requestBody ? this.resolve<Doc>(op.requestBody) : undefined;
+    return {
+      operationId: op.operationId,
+      typeName: `${op.operationId.charAt(0).toUpperCase()}${op.operationId.slice(1)}`,
+      method: method.toUpperCase(),
+      path,
+      summary: op.summary,
+      description: op.description,
+      tags: op.tags ?? [],
+      parameters: [...parameters.values()],
+      requestBody: body && { required: body.required === true, content: this.#content(body.content) },
+      responses: Object.entries<unknown>(op.responses ?? {})
+        .filter(([status]) => /^\d{3}$/.test(status))
+        .map(([status, raw]) => {
+          const response = this.resolve<Doc>(raw);
+          return { status: Number(status), description: response.description, headers: response.headers ?? {}, content: this.#content(response.content) };
+        }),
+      security: op.security ?? this.document.security ?? [],
+    };
+  }
+
+  #content(content: Doc | undefined): Record<string, MediaTypeModel> {
+    return Object.fromEntries(
+      Object.entries<Doc>(content ?? {}).map(([mediaType, media]) => [
+        mediaType,
+        { schema: media.schema, examples: media.examples ?? {}, ...(media["x-text-from"] ? { textFrom: media["x-text-from"] } : {}) },
+      ]),
+    );
+  }
 }
 
 /** A JSDoc block. */
@@ -113,15 +292,3 @@ export function comment(lines: string[], indent: string): string[] {
 
 /** The first line of an operation's JSDoc: summary, method and path. */
 export const operationTitle = (op: OperationModel) => `${op.summary ?? op.operationId} (\`${op.method} ${op.path}\`).`;
-
-/** The spec's error catalogue; every situation has a string code and message. */
-export function errorCatalogue(api: OpenApi): Record<string, { error: string; message: string }> {
-  const catalogue = api.components?.["x-error-catalogue"];
-  if (!catalogue) throw new Error("The spec has no components.x-error-catalogue (spec/errors.yaml).");
-  for (const [situation, entry] of Object.entries(catalogue)) {
-    if (typeof entry?.error !== "string" || typeof entry.message !== "string") {
-      throw new Error(`x-error-catalogue.${situation} needs a string error and message.`);
-    }
-  }
-  return catalogue;
-}

@@ -1,173 +1,236 @@
-// fast-check arbitraries derived from the bundled spec: valid createCustomer requests, and invalid ones made
-// by mutating them, each with the answer the contract promises. Nothing here names a field or a header:
-// a change of the spec changes what is generated.
+// fast-check arbitraries derived from the bundled spec: valid calls of every operation, and invalid ones
+// made by breaking one thing of a valid call, each with the answer the contract promises. Nothing here
+// names a field or a header: a change of the spec changes what is generated. The operations' semantics
+// (which records they name) come from ./operations.ts.
 import fc from "fast-check";
-import { deref, type FlatSchema, flatten, loadSpec, operation, type ParameterObject, type Spec } from "./spec.js";
-import { schemaValidator } from "./spec.js";
-
-export interface HttpRequest {
-  headers: Record<string, string>;
-  body: string;
-}
+import type { Handlers } from "../../generated/server.js";
+import { type FlatSchema, model, type OperationModel, schemaValidator } from "./spec.js";
+import { fillPath, type HttpCall, operationNeeds, type World } from "./operations.js";
 
 export interface Expected {
-  status: number;
+  /** The statuses the answer may have. */
+  statuses: number[];
   /** The `error` code, for error statuses the server decides itself. */
   error?: string;
-  /** For 400: the one field named; for 422: a field that must be listed. */
+  /** A field or header that the error must name. */
   field?: string;
 }
 
 export interface Case {
   name: string;
-  request: HttpRequest;
-  /** The body as sent, for checking what was stored (valid requests only). */
+  operationId: keyof Handlers;
+  call: HttpCall;
+  /** The body as sent, for checking what was stored (valid calls only). */
   sent?: Record<string, unknown>;
   expected: Expected;
 }
 
-const spec: Spec = loadSpec();
-const op = operation(spec);
-const validate = schemaValidator(spec);
-const bodySchema = op.requestBody.content["application/json"].schema;
-const body = flatten(spec, bodySchema);
-const headerParameters = (op.parameters as unknown[]).map((p) => deref<ParameterObject>(spec, p)).filter((p) => p.in === "header");
-const apiKeyHeader: string = spec.components.securitySchemes[Object.keys(spec.security[0])[0]!].name;
-const responseMediaTypes = [...new Set(Object.values(op.responses).flatMap((r) => Object.keys(deref<{ content: object }>(spec, r).content)))];
+const validate = schemaValidator();
 const bodyLimit = 64 * 1024;
+const int64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 
 /** A header value: visible ASCII, no surrounding spaces (HTTP would strip them). */
 const headerText = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,30}[\x21-\x7e])?$/);
 /** Text as an agent might type it: any Unicode, well-formed. */
 const text = fc.string({ unit: "binary", maxLength: 40 }).filter((s) => s.isWellFormed());
 
-/** Values valid for a (flattened) string schema, formats included; anything else of that type otherwise. */
-function valueFor(schema: FlatSchema, inHeader: boolean): fc.Arbitrary<string> {
-  if (schema.type !== "string") throw new Error(`no generator for type ${schema.type}`);
-  const base = schema.format === "email" ? fc.emailAddress() : inHeader ? headerText : text;
-  const check = validate(schema as never);
-  return base.filter((value) => check(value).length === 0);
+/** Values valid for a resolved schema. */
+export function valueFor(schema: FlatSchema): fc.Arbitrary<unknown> {
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.oneOf) return fc.oneof(...schema.oneOf.map(valueFor));
+  switch (schema.type) {
+    case "string":
+      return schema.format === "email" ? fc.emailAddress() : schema.format === "date-time" ? fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) : text;
+    case "integer":
+      return fc.integer();
+    case "boolean":
+      return fc.boolean();
+    case "array":
+      return fc.array(valueFor(schema.items!), { maxLength: 3 });
+    case "object":
+      return fc.record(Object.fromEntries(Object.entries(schema.properties).map(([name, child]) => [name, valueFor(child)])), {
+        requiredKeys: schema.required,
+      });
+    default:
+      throw new Error(`no generator for a schema of type ${String(schema.type)}`);
+  }
 }
 
-const bodyArbitrary: fc.Arbitrary<Record<string, unknown>> = fc.record(
-  Object.fromEntries(Object.entries(body.properties).map(([name, schema]) => [name, valueFor(schema, false)])),
-  { requiredKeys: body.required },
-);
+/** A header's text, valid for its schema (an int64 header ranges over the whole int64, bigints included). */
+function headerValueFor(schema: FlatSchema): fc.Arbitrary<string> {
+  if (schema.type === "integer") return fc.oneof(fc.integer(), fc.bigInt(int64[0], int64[1])).map(String);
+  const check = validate(schema as never);
+  return headerText.filter((value) => check(value).length === 0);
+}
 
-const headersArbitrary: fc.Arbitrary<Record<string, string>> = fc.record(
-  Object.fromEntries(headerParameters.map((p) => [p.name, valueFor(flatten(spec, p.schema), true)])),
-  { requiredKeys: headerParameters.filter((p) => p.required).map((p) => p.name) },
-);
+const headerParameters = (op: OperationModel) => op.parameters.filter((p) => p.in === "header");
+const bodySchema = (op: OperationModel) => {
+  const schema = model.requestSchema(op);
+  return schema && model.flatten(schema);
+};
 
-/** Accept headers that allow one of the answer's media types, and the media type each gets. */
-const acceptArbitrary = fc.constantFrom<[string | undefined, string]>(
-  [undefined, responseMediaTypes[0]!],
-  ["*/*", responseMediaTypes[0]!],
-  ...responseMediaTypes.map((m): [string, string] => [m, m]),
-  ...responseMediaTypes.map((m): [string, string] => [`${m};q=0.9, */*;q=0.1`, m]),
-);
+/** Accept headers that allow one of the success answer's media types, and the media type each gets. */
+function acceptFor(op: OperationModel): fc.Arbitrary<[string | undefined, string]> {
+  const mediaTypes = [...new Set(op.responses.filter((r) => r.status < 300).flatMap((r) => Object.keys(r.content)))];
+  return fc.constantFrom<[string | undefined, string]>(
+    [undefined, mediaTypes[0]!],
+    ["*/*", mediaTypes[0]!],
+    ...mediaTypes.map((m): [string, string] => [m, m]),
+    ...mediaTypes.map((m): [string, string] => [`${m};q=0.9, */*;q=0.1`, m]),
+  );
+}
 
-export interface ValidRequest {
-  body: Record<string, unknown>;
+export interface ValidCall {
+  operationId: keyof Handlers;
+  body?: Record<string, unknown>;
   headers: Record<string, string>;
   accept: [string | undefined, string];
   /** A header the spec does not know, which must be ignored. */
   extraHeader?: [string, string];
 }
 
-export const validRequest: fc.Arbitrary<ValidRequest> = fc.record(
-  {
-    body: bodyArbitrary,
-    headers: headersArbitrary,
-    accept: acceptArbitrary,
-    extraHeader: fc.tuple(fc.stringMatching(/^X-Extra-[A-Za-z0-9-]{1,12}$/), headerText),
-  },
-  { requiredKeys: ["body", "headers", "accept"] },
-);
-
-/** The HTTP request for a valid request and an API key. */
-export function toHttp(request: ValidRequest, apiKey: string): HttpRequest {
-  const headers: Record<string, string> = { ...request.headers, [apiKeyHeader]: apiKey, "Content-Type": "application/json" };
-  if (request.accept[0] !== undefined) headers.Accept = request.accept[0];
-  if (request.extraHeader) headers[request.extraHeader[0]] = request.extraHeader[1];
-  return { headers, body: JSON.stringify(request.body) };
+/** Valid calls of one operation. */
+export function validCall(op: OperationModel): fc.Arbitrary<ValidCall> {
+  const body = bodySchema(op);
+  const headers = headerParameters(op);
+  return fc.record(
+    {
+      operationId: fc.constant(op.operationId as keyof Handlers),
+      ...(body ? { body: valueFor(body) as fc.Arbitrary<Record<string, unknown>> } : {}),
+      headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, headerValueFor(model.flatten(p.schema))])), {
+        requiredKeys: headers.filter((p) => p.required).map((p) => p.name),
+      }),
+      accept: acceptFor(op),
+      extraHeader: fc.tuple(fc.stringMatching(/^X-Extra-[A-Za-z0-9-]{1,12}$/), headerText),
+    },
+    { requiredKeys: ["operationId", "headers", "accept", ...(body ? ["body" as const] : [])] },
+  ) as fc.Arbitrary<ValidCall>;
 }
 
-const knownProperties = Object.keys(body.properties);
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+/** A valid call of any operation. */
+export const anyValidCall: fc.Arbitrary<ValidCall> = fc.oneof(...model.operations.map(validCall));
 
-/** Invalid requests: a valid one with one thing broken, and what the contract answers. */
-export function invalidCase(apiKey: string): fc.Arbitrary<Case> {
+/** The HTTP request for a valid call, against the records of `world`, with an API key. */
+export function toHttp(call: ValidCall, world: World, apiKey: string): HttpCall & { sent?: Record<string, unknown> } {
+  const op = model.operation(call.operationId);
+  const needs = operationNeeds[call.operationId];
+  const sent = call.body && (needs.fixBody?.(call.body, world) ?? call.body);
+  const headers: Record<string, string> = { ...call.headers, Authorization: apiKey };
+  if (sent) headers["Content-Type"] = "application/json";
+  if (call.accept[0] !== undefined) headers.Accept = call.accept[0];
+  if (call.extraHeader) headers[call.extraHeader[0]] = call.extraHeader[1];
+  return { method: op.method, path: fillPath(op.path, needs.path?.(world)), headers, ...(sent ? { body: JSON.stringify(sent), sent } : {}) };
+}
+
+const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+const notAnArray = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), text, fc.object({ maxDepth: 1 }));
+
+/** A value of the wrong type for a schema (JSON has no value that is wrong for every schema: none for `{}`). */
+function wrongValueFor(schema: FlatSchema): fc.Arbitrary<unknown> | undefined {
+  if (schema.oneOf) return fc.oneof(fc.integer(), fc.boolean(), fc.constant(null));
+  if (schema.type === "string") return notAString;
+  if (schema.type === "array") return notAnArray;
+  if (schema.type === "boolean") return fc.oneof(fc.integer(), text, fc.constant(null));
+  if (schema.type === "object") return fc.oneof(fc.integer(), text, fc.array(fc.integer(), { maxLength: 2 }));
+  return undefined;
+}
+
+/** How the operation answers a request that fails validation: 422 where it documents one, else 400. */
+const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
+const invalidCode = (op: OperationModel) => (invalidStatus(op) === 422 ? "field_validation_error" : "invalid_field");
+
+/** Invalid calls of one operation: a valid one with one thing broken, and what the contract answers. */
+export function invalidCase(op: OperationModel, world: World, apiKey: string): fc.Arbitrary<Case> {
+  const operationId = op.operationId as keyof Handlers;
+  const valid = validCall(op);
+  const http = (call: ValidCall) => toHttp(call, world, apiKey);
+  /** The call with its body (as it would be sent, records fixed) changed: the change is what is tested. */
+  const withBody = (call: ValidCall, change: (sent: Record<string, unknown>) => Record<string, unknown>): HttpCall => {
+    const request = http(call);
+    return { ...request, body: JSON.stringify(change(request.sent!)) };
+  };
+  const made = (name: string, call: HttpCall, expected: Expected): Case => ({ name: `${operationId}: ${name}`, operationId, call, expected });
+  const body = bodySchema(op);
+  const known = Object.keys(body?.properties ?? {});
   const mutations: fc.Arbitrary<Case>[] = [
-    fc.tuple(validRequest, fc.constantFrom(...knownProperties), notAString).map(([request, name, value]) => ({
-      name: `${name} of the wrong type`,
-      request: toHttp({ ...request, body: { ...request.body, [name]: value } }, apiKey),
-      expected: { status: 422, error: "field_validation_error", field: name },
-    })),
-    fc
-      .tuple(validRequest, fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !knownProperties.includes(n) && n.isWellFormed()), text)
-      .map(([request, name, value]) => ({
-        name: "an unknown property",
-        request: toHttp({ ...request, body: { ...request.body, [name]: value } }, apiKey),
-        expected: { status: 400, error: "invalid_field", field: name },
-      })),
-    ...headerParameters
-      .filter((p) => flatten(spec, p.schema).format)
-      .map((p) => {
-        const check = validate(flatten(spec, p.schema) as never);
-        return fc.tuple(validRequest, headerText.filter((v) => check(v).length > 0)).map(([request, value]) => ({
-          name: `a malformed ${p.name}`,
-          request: toHttp({ ...request, headers: { ...request.headers, [p.name]: value } }, apiKey),
-          expected: { status: 422, error: "field_validation_error", field: p.name },
-        }));
-      }),
-    fc.tuple(validRequest, fc.constantFrom<string | null>(null, "", "wrong-key")).map(([request, key]) => {
-      const http = toHttp(request, key ?? "");
-      if (key === null || key === "") delete http.headers[apiKeyHeader];
-      return { name: "no or a wrong API key", request: http, expected: { status: 401, error: "invalid_api_key" } };
+    fc.tuple(valid, fc.constantFrom<string | null>(null, "", "wrong-key")).map(([call, key]) => {
+      const request = http(call);
+      if (key === null || key === "") delete request.headers.Authorization;
+      else request.headers.Authorization = key;
+      return made("no or a wrong API key", request, { statuses: [401], error: "invalid_api_key" });
     }),
-    fc.tuple(validRequest, fc.constantFrom<string | null>(null, "text/plain", "application/xml", "application/json; charset=latin1")).map(
-      ([request, contentType]) => {
-        const http = toHttp(request, apiKey);
-        if (contentType === null) delete http.headers["Content-Type"];
-        else http.headers["Content-Type"] = contentType;
-        return { name: "a wrong Content-Type", request: http, expected: { status: 400, error: "invalid_payload" } };
-      },
+    fc.tuple(valid, fc.constantFrom("image/png", "application/xml", "text/html;q=1, application/json;q=0")).map(([call, accept]) =>
+      made("an Accept it cannot meet", { ...http(call), headers: { ...http(call).headers, Accept: accept } }, { statuses: [406], error: "not_acceptable" }),
     ),
-    fc.tuple(validRequest, fc.oneof(fc.array(text, { maxLength: 3 }), text, fc.integer(), fc.constant(null))).map(([request, json]) => ({
-      name: "JSON that is not an object",
-      request: { ...toHttp(request, apiKey), body: JSON.stringify(json) },
-      expected: { status: 400, error: "invalid_payload" },
-    })),
-    fc.tuple(validRequest, fc.nat()).map(([request, cut]) => {
-      const http = toHttp(request, apiKey);
-      return { name: "truncated JSON", request: { ...http, body: http.body.slice(0, cut % http.body.length) }, expected: { status: 400, error: "invalid_payload" } };
-    }),
-    fc.tuple(validRequest, fc.constantFrom(...knownProperties), fc.integer({ min: 1, max: 4096 })).map(([request, name, extra]) => ({
-      name: "a body over the size limit",
-      request: toHttp({ ...request, body: { ...request.body, [name]: "x".repeat(bodyLimit + extra) } }, apiKey),
-      expected: { status: 413, error: "payload_too_large" },
-    })),
-    fc.tuple(validRequest, fc.constantFrom(...knownProperties), text).map(([request, name, value]) => ({
-      name: "an unpaired surrogate",
-      request: toHttp({ ...request, body: { ...request.body, [name]: `${value}\ud800` } }, apiKey),
-      expected: { status: 400, error: "invalid_payload" },
-    })),
-    fc.tuple(validRequest, fc.constantFrom("image/png", "application/xml", "text/html;q=1, application/json;q=0")).map(([request, accept]) => ({
-      name: "an Accept it cannot meet",
-      request: { ...toHttp(request, apiKey), headers: { ...toHttp(request, apiKey).headers, Accept: accept } },
-      expected: { status: 406, error: "not_acceptable" },
-    })),
+    ...headerParameters(op)
+      .filter((p) => model.flatten(p.schema).type === "integer")
+      .map((p) =>
+        fc.tuple(valid, headerText.filter((v) => !/^[+-]?\d+$/.test(v))).map(([call, value]) =>
+          made(`${p.name} that is not an integer`, http({ ...call, headers: { ...call.headers, [p.name]: value } }), {
+            statuses: [invalidStatus(op)],
+            error: invalidCode(op),
+            field: p.name,
+          }),
+        ),
+      ),
   ];
+  if (body) {
+    mutations.push(
+      ...known.flatMap((name) => {
+        const wrong = wrongValueFor(body.properties[name]!);
+        return wrong
+          ? [
+              fc.tuple(valid, wrong).map(([call, value]) =>
+                made(`${name} of the wrong type`, withBody(call, (sent) => ({ ...sent, [name]: value })), {
+                  statuses: [invalidStatus(op)],
+                  error: invalidCode(op),
+                  field: name,
+                }),
+              ),
+            ]
+          : [];
+      }),
+      fc
+        .tuple(valid, fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !known.includes(n) && n.isWellFormed()), text)
+        .map(([call, name, value]) => made("an unknown property", withBody(call, (sent) => ({ ...sent, [name]: value })), { statuses: [400], error: "invalid_field", field: name })),
+      fc.tuple(valid, fc.constantFrom<string | null>(null, "text/plain", "application/xml", "application/json; charset=latin1")).map(([call, contentType]) => {
+        const request = http(call);
+        if (contentType === null) delete request.headers["Content-Type"];
+        else request.headers["Content-Type"] = contentType;
+        return made("a wrong Content-Type", request, { statuses: [400], error: "invalid_payload" });
+      }),
+      fc.tuple(valid, fc.oneof(fc.array(text, { maxLength: 3 }), text, fc.integer(), fc.constant(null))).map(([call, json]) =>
+        made("JSON that is not an object", { ...http(call), body: JSON.stringify(json) }, { statuses: [400], error: "invalid_payload" }),
+      ),
+      fc.tuple(valid, fc.nat()).map(([call, cut]) => {
+        const request = http(call);
+        return made("truncated JSON", { ...request, body: request.body!.slice(0, cut % request.body!.length) }, { statuses: [400], error: "invalid_payload" });
+      }),
+      fc.tuple(valid, fc.integer({ min: 1, max: 4096 })).map(([call, extra]) =>
+        made("a body over the size limit", withBody(call, (sent) => ({ ...sent, padding: "x".repeat(bodyLimit + extra) })), {
+          statuses: [413],
+          error: "payload_too_large",
+        }),
+      ),
+      fc.tuple(valid, text).map(([call, value]) =>
+        made("a lone surrogate", withBody(call, (sent) => ({ ...sent, [known[0] ?? "anything"]: `${value}\ud800` })), {
+          statuses: [400],
+          error: "invalid_payload",
+        }),
+      ),
+    );
+  }
   return fc.oneof(...mutations);
 }
 
 /** A command that replays the request against a server at $CRM_URL (bytes escaped for printf). */
-export function toCurl(request: HttpRequest, path = "/customer"): string {
+export function toCurl(call: HttpCall): string {
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const bytes = [...Buffer.from(request.body, "utf8")]
+  const headers = Object.entries(call.headers).map(([name, value]) => `-H ${quote(`${name}: ${value}`)}`);
+  const curl = `curl -sS -i -X ${call.method} "$CRM_URL${call.path}" ${headers.join(" ")}`;
+  if (call.body === undefined) return curl;
+  const bytes = [...Buffer.from(call.body, "utf8")]
     .map((b) => (b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`))
     .join("");
-  const headers = Object.entries(request.headers).map(([name, value]) => `-H ${quote(`${name}: ${value}`)}`);
-  return `printf '%b' '${bytes}' | curl -sS -i -X POST "$CRM_URL${path}" ${headers.join(" ")} --data-binary @-`;
+  return `printf '%b' '${bytes}' | ${curl} --data-binary @-`;
 }

@@ -53,11 +53,14 @@ export async function rawExchange(url: string, bytes: Buffer | string): Promise<
   }
 }
 
-/** A POST /customer with these headers and body, framed by hand. */
-export function rawPost(headers: Record<string, string>, body: Buffer | string = ""): Buffer {
+/** A request with these headers and body, framed by hand. */
+export function rawRequest(method: string, path: string, headers: Record<string, string>, body: Buffer | string = ""): Buffer {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
   const head = Object.entries({ Host: "localhost", "Content-Length": String(bytes.length), ...headers })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");
-  return Buffer.concat([Buffer.from(`POST /customer HTTP/1.1\r\n${head}\r\n`), bytes]);
+  return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${head}\r\n`), bytes]);
 }
+
+/** A POST /customer (createCustomer) with these headers and body. */
+export const rawPost = (headers: Record<string, string>, body: Buffer | string = "") => rawRequest("POST", "/customer", headers, body);

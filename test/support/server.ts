@@ -8,14 +8,14 @@ import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js"
 import type { LogEntry } from "../../src/server-runtime.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
 import { createCrmListener } from "../../reference-crm/app.js";
-import { type CustomerStore, MemoryCustomerStore } from "../../reference-crm/stores/store.js";
+import { type CrmStore, MemoryCrmStore } from "../../reference-crm/stores/store.js";
 
 export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
 export const publicUrl = "http://crm.test";
 
 export interface TestServer {
   url: string;
-  store: MemoryCustomerStore;
+  store: MemoryCrmStore;
   logs: LogEntry[];
   close(): Promise<void>;
 }
@@ -28,18 +28,25 @@ async function listenOnLoopback(server: Server) {
   return { url: `http://127.0.0.1:${port}`, close: () => stopGracefully(server, 1000) };
 }
 
-export async function startTestServer(options: Partial<ListenerOptions<Handlers>> = {}): Promise<TestServer> {
-  const store = new MemoryCustomerStore();
+/**
+ * The stub server with the reference CRM's handlers on a memory store; `handlers` replaces some of them
+ * (a handler that throws, one that answers off-contract, one that records what it got).
+ */
+export async function startTestServer(
+  options: Partial<Omit<ListenerOptions<Handlers>, "handlers">> & { handlers?: Partial<Handlers> } = {},
+): Promise<TestServer> {
+  const store = new MemoryCrmStore();
   const logs: LogEntry[] = [];
   const server = createHttpServer();
+  const { handlers, ...rest } = options;
   server.on(
     "request",
     createRequestListener({
-      handlers: createHandlers({ store, publicUrl }),
       apiKeys,
       validateResponses: true,
       log: (entry) => logs.push(entry),
-      ...options,
+      ...rest,
+      handlers: { ...createHandlers({ store, publicUrl }), ...handlers },
     }),
   );
   return { ...(await listenOnLoopback(server)), store, logs };
@@ -52,7 +59,7 @@ export interface CrmTestServer {
 }
 
 /** The whole reference CRM (API and pages) in-process, on the given store. */
-export async function startCrmServer(store: CustomerStore, docsHtml?: Buffer, limits?: HttpServerLimits): Promise<CrmTestServer> {
+export async function startCrmServer(store: CrmStore, docsHtml?: Buffer, limits?: HttpServerLimits): Promise<CrmTestServer> {
   const logs: LogEntry[] = [];
   const server = createHttpServer(limits);
   server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log: (entry) => logs.push(entry) }));

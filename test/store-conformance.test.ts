@@ -1,0 +1,158 @@
+// One conformance suite for every store of the reference CRM: what the handlers rely on, run against each
+// (in memory, SQLite). Fields kept exactly, search and best match by the documented rules, cases with their
+// interactions in order, newest first, and concurrent writes to one record.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
+import { type CrmStore, type Interaction, MemoryCrmStore } from "../reference-crm/stores/store.js";
+
+interface StoreUnderTest {
+  name: string;
+  open(): Promise<CrmStore>;
+  /** Removes what open() made. */
+  cleanUp(): Promise<void>;
+}
+
+let scratch: string | undefined;
+const storesUnderTest: StoreUnderTest[] = [
+  { name: "memory", open: async () => new MemoryCrmStore(), cleanUp: async () => {} },
+  {
+    name: "SQLite",
+    open: async () => SqliteCrmStore.open((scratch = mkdtempSync(join(tmpdir(), "crm-store-")))),
+    cleanUp: async () => rmSync(scratch!, { recursive: true, force: true }),
+  },
+];
+
+const interaction = (n: number): Interaction => ({
+  created: `2026-11-27T09:1${n}:00Z`,
+  body: `message ${n} ✓`,
+  linkUrl: `https://social.example/${n}`,
+  serviceId: String(n),
+  service: "facebook",
+  contentType: n % 2 ? "post" : "comment",
+  ...(n % 2 ? { author: { service: "facebook", serviceId: "9", handle: "jane", name: "Jane", brandOwned: false } } : {}),
+});
+
+describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
+  let store: CrmStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await cleanUp();
+  });
+
+  it("keeps every field exactly as sent: Unicode, empty strings, and absent fields distinct from empty", async () => {
+    const sent = [
+      { customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 end", customNonSearchableCustomerFieldTwo: "" },
+      { customNonSearchableCustomerFieldOne: "  leading and trailing  ", customSearchableCustomerFieldTwo: "<script>x</script>" },
+      {},
+    ];
+    const created = await Promise.all(sent.map((fields) => store.createCustomer(fields)));
+    for (const [i, fields] of sent.entries()) expect(await store.getCustomer(created[i]!.id)).toEqual({ id: created[i]!.id, ...fields });
+    expect(await store.getCustomer("cus_unknown")).toBeUndefined();
+  });
+
+  it("updates only the fields given, and tells an unknown id", async () => {
+    const { id } = await store.createCustomer({ customSearchableCustomerFieldOne: "a", customNonSearchableCustomerFieldOne: "b" });
+    expect(await store.updateCustomer(id, { customNonSearchableCustomerFieldOne: "", customSearchableCustomerFieldTwo: "Ünï" })).toEqual({
+      id,
+      customSearchableCustomerFieldOne: "a",
+      customNonSearchableCustomerFieldOne: "",
+      customSearchableCustomerFieldTwo: "Ünï",
+    });
+    expect(await store.updateCustomer(id, {})).toEqual(await store.getCustomer(id));
+    expect(await store.updateCustomer("cus_unknown", { customSearchableCustomerFieldOne: "x" })).toBeUndefined();
+  });
+
+  it("searches whole values ignoring case, every criterion at once, newest first, up to the limit", async () => {
+    const made = [];
+    for (const [one, two] of [["@Jane", "A-1"], ["@jane", "a-1"], ["@JANE", "B-2"], ["@janet", "A-1"], ["ZOË", "x"]]) {
+      made.push((await store.createCustomer({ customSearchableCustomerFieldOne: one, customSearchableCustomerFieldTwo: two })).id);
+    }
+    const ids = (list: { id: string }[]) => list.map((c) => c.id);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 100))).toEqual([made[2], made[1], made[0]]);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@JANE", customSearchableCustomerFieldTwo: "A-1" }, 100))).toEqual([made[1], made[0]]);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 2))).toEqual([made[2], made[1]]);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "zoë" }, 100))).toEqual([made[4]]); // beyond ASCII too
+    expect(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jan" }, 100)).toEqual([]);
+  });
+
+  it("best match: by how many facts equal a searchable field, newest first among equals, nobody scoring zero", async () => {
+    const one = await store.createCustomer({ customSearchableCustomerFieldOne: "@jane", customSearchableCustomerFieldTwo: "acme-1" });
+    const two = await store.createCustomer({ customSearchableCustomerFieldOne: "@JANE" });
+    const three = await store.createCustomer({ customSearchableCustomerFieldTwo: "ACME-1", customNonSearchableCustomerFieldOne: "@jane" });
+    await store.createCustomer({ customNonSearchableCustomerFieldOne: "acme-1" }); // only a non-searchable field: never a match
+    const ranked = await store.bestMatchCustomers(["@jane", "acme-1", "nobody"], 10);
+    expect(ranked.map((c) => c.id)).toEqual([one.id, three.id, two.id]);
+    expect((await store.bestMatchCustomers(["@jane", "acme-1"], 1)).map((c) => c.id)).toEqual([one.id]);
+    expect(await store.bestMatchCustomers(["nobody"], 10)).toEqual([]);
+    expect(await store.bestMatchCustomers([], 10)).toEqual([]);
+  });
+
+  it("creates open cases with their interactions in order and rising numbers, for customers that exist only", async () => {
+    const { id: customerId } = await store.createCustomer({});
+    const first = await store.createCase({ customerId, title: "First", interactions: [interaction(1), interaction(2), interaction(3)], customCasePropertyOne: "" });
+    const second = await store.createCase({ customerId, title: "Second", description: "Long ✓" });
+    expect(first).toMatchObject({ customerId, title: "First", description: "", status: "open", interactions: [interaction(1), interaction(2), interaction(3)], customCasePropertyOne: "" });
+    expect(first!.customCasePropertyTwo).toBeUndefined();
+    expect(first!.created).toBe(first!.lastUpdated);
+    expect(Number(second!.number)).toBeGreaterThan(Number(first!.number));
+    expect(second!.number).toMatch(/^\d{8}$/);
+    expect(await store.getCase(first!.id)).toEqual(first);
+    expect(await store.createCase({ customerId: "cus_unknown", title: "x" })).toBeUndefined();
+    expect(await store.getCase("case_unknown")).toBeUndefined();
+  });
+
+  it("updates a case: only what is given, interactions added after its own, status, and lastUpdated moves on", async () => {
+    const { id: customerId } = await store.createCustomer({});
+    const { id: otherCustomer } = await store.createCustomer({});
+    const created = (await store.createCase({ customerId, title: "Open", interactions: [interaction(1)] }))!;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const updated = await store.updateCase(created.id, { status: "closed", interactions: [interaction(2), interaction(3)], customCasePropertyTwo: "x" });
+    expect(updated).toMatchObject({ title: "Open", status: "closed", customCasePropertyTwo: "x", interactions: [interaction(1), interaction(2), interaction(3)] });
+    expect(typeof updated === "object" && updated.lastUpdated > created.lastUpdated).toBe(true);
+    expect(await store.updateCase(created.id, { customerId: otherCustomer })).toMatchObject({ customerId: otherCustomer, status: "closed" });
+    expect(await store.updateCase("case_unknown", { title: "x" })).toBe("no-case");
+    expect(await store.updateCase(created.id, { customerId: "cus_unknown" })).toBe("no-customer");
+  });
+
+  it("lists a customer's cases newest first, [] for none, and tells an unknown customer", async () => {
+    const { id: customerId } = await store.createCustomer({});
+    const { id: lonely } = await store.createCustomer({});
+    const cases = [];
+    for (const title of ["a", "b", "c"]) cases.push((await store.createCase({ customerId, title }))!.id);
+    expect((await store.listCases(customerId))!.map((c) => c.id)).toEqual(cases.reverse());
+    expect(await store.listCases(lonely)).toEqual([]);
+    expect(await store.listCases("cus_unknown")).toBeUndefined();
+  });
+
+  it("concurrent creates and updates of one record: every create kept, every interaction added, none lost", async () => {
+    const customers = await Promise.all(Array.from({ length: 50 }, (_, i) => store.createCustomer({ customSearchableCustomerFieldOne: `c${i}` })));
+    expect(new Set(customers.map((c) => c.id)).size).toBe(50);
+    const { id: customerId } = customers[0]!;
+    const crmCase = (await store.createCase({ customerId, title: "busy" }))!;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateCase(crmCase.id, { interactions: [interaction(i)] })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateCustomer(customerId, { customNonSearchableCustomerFieldOne: `v${i}` })));
+    expect((await store.getCase(crmCase.id))!.interactions.map((i) => i.serviceId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).sort());
+    expect((await store.getCustomer(customerId))!.customNonSearchableCustomerFieldOne).toMatch(/^v\d+$/);
+  });
+
+  it("gives every record an id that is unique, unguessable (80 random bits after the time) and in the order it was made", async () => {
+    const before = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) ids.push((await store.createCustomer({})).id);
+    expect(new Set(ids).size).toBe(200);
+    expect([...ids].sort()).toEqual(ids);
+    for (const id of ids) {
+      expect(id).toMatch(/^cus_[0-9a-f]{32}$/);
+      expect(parseInt(id.slice(4, 16), 16)).toBeGreaterThanOrEqual(before);
+    }
+    // Made in the same millisecond, an id is the last one plus up to 2^40 at random: its last ten hex digits
+    // take many values across the ids.
+    for (let position = 26; position < 36; position++) expect(new Set(ids.map((id) => id[position])).size, `digit ${position}`).toBeGreaterThan(10);
+  });
+});
