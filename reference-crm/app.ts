@@ -11,13 +11,15 @@ export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" |
   store: CrmStore;
   /** Where Khoros and the agents reach the CRM (its instanceUrl); its path is the base path of everything. */
   publicUrl: string;
+  /** How a shell gets the key to send, for the home page's snippet (the key itself is never shown). */
+  keyInShell?: string;
   docsHtml?: Buffer;
 }
 
-export function createCrmListener({ store, publicUrl, docsHtml, ...apiOptions }: CrmOptions) {
+export function createCrmListener({ store, publicUrl, keyInShell = "$KEY", docsHtml, ...apiOptions }: CrmOptions) {
   const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
   const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
-  const pages = createPages({ store, basePath, docsHtml, log: apiOptions.log });
+  const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log: apiOptions.log, requestLog: apiOptions.requestLog });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!pages(req, res)) api(req, res);
   };

@@ -6,17 +6,21 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorBody, objectStructures, sendError } from "../generated/server.js";
 import { relativePath } from "../src/router.js";
-import { describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
+import { type AnswerRecord, describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
 import type { CrmStore, StoredCase, StoredCustomer } from "./stores/store.js";
 
 export interface PagesSettings {
   store: CrmStore;
-  /** The base path the CRM is served under (the path of its instanceUrl), "" for none. */
-  basePath: string;
+  /** Where Khoros and the agents reach the CRM (its instanceUrl); its path is the base path of the pages. */
+  publicUrl: string;
+  /** How a shell gets the key to send, for the home page's snippet, e.g. `$(cat data/api-key)`. */
+  keyInShell: string;
   /** The rendered docs page, or undefined when it could not be built. */
   docsHtml?: Buffer;
   /** Where errors go; one JSON line on stderr unless set. */
   log?: (entry: LogEntry) => void;
+  /** Told of every page answered, as the API's listener tells it of its answers. */
+  requestLog?: (answer: AnswerRecord) => void;
 }
 
 /** Where the agent sees a customer, and a case, below the CRM's public URL (its instanceUrl). */
@@ -49,7 +53,7 @@ function layout(title: string, body: string): string {
     dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
     .none { color: #8a93a3; font-style: italic; }
     code, pre { font-family: ui-monospace, monospace; background: #f3f5f8; border-radius: 4px; }
-    pre { padding: 0.8rem; overflow-x: auto; }
+    pre { padding: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }
     ol { padding-left: 1.2rem; }
     li { margin-bottom: 1rem; }
     li p { margin: 0.2rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -98,15 +102,20 @@ function casePage(crmCase: StoredCase, basePath: string): string {
   return layout("Case", body);
 }
 
-const homePage = (basePath: string) =>
+/** The home page, with a command that creates a customer as Khoros would, to paste as it is. */
+const homePage = (publicUrl: string, keyInShell: string) =>
   layout(
     "Reference CRM",
     `<h1>Reference CRM</h1>
-<p>This server implements the Khoros Marketing custom-CRM API: Khoros calls it (for example
-<code>POST ${escapeHtml(basePath)}/customer</code>) with the registered <code>authHeaderValue</code> in
+<p>This server implements the Khoros Marketing custom-CRM API: Khoros calls it at its instanceUrl,
+<code>${escapeHtml(publicUrl)}</code>, with the registered <code>authHeaderValue</code> in
 <code>Authorization</code>, and every customer and case created gets a page of its own, at the <code>url</code>
 the answer carries.</p>
-<p><a href="${escapeHtml(basePath)}/docs">API reference</a></p>`,
+<p><a href="${escapeHtml(new URL(publicUrl).pathname.replace(/\/+$/, ""))}/docs">API reference</a></p>
+<p>Create a customer as Khoros would, from a shell in the CRM's folder:</p>
+<pre>curl -s -X POST ${escapeHtml(publicUrl)}/customer \\
+  -H "Authorization: ${escapeHtml(keyInShell)}" -H 'Content-Type: application/json' \\
+  -d '{"customSearchableCustomerFieldOne": "@jane_doe"}'</pre>`,
   );
 
 const notFoundPage = () => layout("Not found", "<h1>Not found</h1>\n<p>There is nothing at this address.</p>");
@@ -144,35 +153,45 @@ const isPagePath = (path: string) => path === "/" || path === "/docs" || recordO
  * other path (for the API to answer). A page's path with a method other than GET or HEAD gets the API's
  * 405, in the contract's error shape.
  */
-export function createPages({ store, basePath, docsHtml, log = logToStderr }: PagesSettings) {
-  async function page(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
-    try {
-      if (path === "/") return sendHtml(req, res, 200, homePage(basePath));
-      if (path === "/docs") return docsHtml ? sendHtml(req, res, 200, docsHtml, true) : sendHtml(req, res, 404, notFoundPage());
-      const { kind, id } = recordOf(path)!;
-      const html =
-        kind === "customer"
-          ? await store.getCustomer(id).then((customer) => customer && customerPage(customer))
-          : await store.getCase(id).then((crmCase) => crmCase && casePage(crmCase, basePath));
-      return sendHtml(req, res, html ? 200 : 404, html ?? notFoundPage());
-    } catch (error) {
-      log({ level: "error", requestId, message: `The page ${path} failed.`, detail: describeError(error) });
-      if (!res.headersSent) sendHtml(req, res, 500, errorPage());
-    }
+export function createPages({ store, publicUrl, keyInShell, docsHtml, log = logToStderr, requestLog }: PagesSettings) {
+  const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
+  /** The page's answer for a path, and its status. */
+  async function page(path: string): Promise<[number, string | Buffer, boolean?]> {
+    if (path === "/") return [200, homePage(publicUrl, keyInShell)];
+    if (path === "/docs") return docsHtml ? [200, docsHtml, true] : [404, notFoundPage()];
+    const { kind, id } = recordOf(path)!;
+    const html =
+      kind === "customer"
+        ? await store.getCustomer(id).then((customer) => customer && customerPage(customer))
+        : await store.getCase(id).then((crmCase) => crmCase && casePage(crmCase, basePath));
+    return html ? [200, html] : [404, notFoundPage()];
   }
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = relativePath(req.url ?? "/", basePath);
     if (path === undefined || !isPagePath(path)) return false;
+    const started = performance.now();
     const requestId = randomUUID();
+    const logged = (status: number) => requestLog?.({ req, status, requestId, ms: performance.now() - started });
     if (req.method !== "GET" && req.method !== "HEAD") {
       const requestPath = (req.url ?? "/").split("?")[0]!;
       const body = errorBody("methodNotAllowed", { path: requestPath, method: req.method ?? "", allowed: "GET or HEAD" });
       sendError(req, res, 405, body, { requestId, headers: { Allow: "GET, HEAD" } });
+      logged(405);
       return true;
     }
     res.setHeader("X-Request-Id", requestId);
-    void page(req, res, path, requestId);
+    page(path).then(
+      ([status, html, ownPolicy]) => {
+        sendHtml(req, res, status, html, ownPolicy);
+        logged(status);
+      },
+      (error: unknown) => {
+        log({ level: "error", requestId, message: `The page ${path} failed.`, detail: describeError(error) });
+        if (!res.headersSent) sendHtml(req, res, 500, errorPage());
+        logged(500);
+      },
+    );
     return true;
   };
 }

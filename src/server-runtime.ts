@@ -116,6 +116,17 @@ export interface ListenerOptions<Handlers> {
   validateResponses?: boolean;
   /** Where errors go; one JSON line on stderr unless set. */
   log?: (entry: LogEntry) => void;
+  /** Told of every answer the listener writes, for a request log (none unless set). */
+  requestLog?: (answer: AnswerRecord) => void;
+}
+
+/** An answer, as a request log sees it: never its body, never a key. */
+export interface AnswerRecord {
+  req: IncomingMessage;
+  status: number;
+  requestId: string;
+  /** From the request's arrival to the answer's writing, in milliseconds. */
+  ms: number;
 }
 
 /** `(req, res)` for `node:http`; `(req, res, next)` as Express/Connect middleware, where paths outside the API go to `next`. */
@@ -131,6 +142,8 @@ interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
+  /** When the request arrived (performance.now()). */
+  started: number;
   route?: Route;
 }
 
@@ -157,13 +170,20 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
   // Every media type an operation answers with, across its statuses: an Accept allowing none of them is a 406.
   const mediaTypesOf = new Map(routes.map((r) => [r, [...new Set(Object.values(r.responses).flatMap((s) => s.mediaTypes))]]));
   const error = (situation: RuntimeSituation, values?: Record<string, string>) => errorFrom(api.errorCatalogue, situation, values);
+  const { requestLog } = options;
+
+  /** Every answer goes out here: written, then told to the request log. */
+  function answer(exchange: Exchange, status: number, mediaType?: string, payload?: string, headers?: OutgoingHttpHeaders): void {
+    const { req, res, requestId } = exchange;
+    writeAnswer(req, res, { status, requestId, mediaType, payload, headers, bodyLimit });
+    requestLog?.({ req, status, requestId, ms: performance.now() - exchange.started });
+  }
 
   /** An error in the media type Accept prefers among those its status offers (JSON when none is acceptable). */
   function sendError(exchange: Exchange, status: number, body: ErrorBody, headers?: OutgoingHttpHeaders): void {
-    const { req, res, requestId, route } = exchange;
-    const offered = route?.responses[status]?.mediaTypes ?? errorMediaTypes;
-    const mediaType = negotiate(req, offered) ?? jsonMediaType;
-    writeAnswer(req, res, { status, requestId, mediaType, payload: errorPayload(mediaType, body), headers, bodyLimit });
+    const offered = exchange.route?.responses[status]?.mediaTypes ?? errorMediaTypes;
+    const mediaType = negotiate(exchange.req, offered) ?? jsonMediaType;
+    answer(exchange, status, mediaType, errorPayload(mediaType, body), headers);
   }
 
   /** The answer to a request that fails validation: 422 listing every problem, or 400 where the operation has no 422. */
@@ -243,7 +263,7 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
       return sendError(exchange, 500, error("unexpected"));
     }
     const documented = route.responses[result.status]!;
-    if (documented.mediaTypes.length === 0) return writeAnswer(req, exchange.res, { status: result.status, requestId, bodyLimit });
+    if (documented.mediaTypes.length === 0) return answer(exchange, result.status);
     // Negotiated per status; when Accept allows none of this status's media types, its first (HTTP allows it).
     const mediaType = negotiate(req, documented.mediaTypes) ?? documented.mediaTypes[0]!;
     const payload = mediaType === jsonMediaType ? JSON.stringify(result.body) : textOf(result.body, documented.textFrom!);
@@ -251,11 +271,11 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
       log({ level: "error", requestId, operationId: route.operationId, message: "The handler's response is not in the spec.", detail: `no text at ${documented.textFrom}` });
       return sendError(exchange, 500, error("unexpected"));
     }
-    writeAnswer(req, exchange.res, { status: result.status, requestId, mediaType, payload, bodyLimit });
+    answer(exchange, result.status, mediaType, payload);
   }
 
   return (req, res, next) => {
-    const exchange: Exchange = { req, res, requestId: randomUUID() };
+    const exchange: Exchange = { req, res, requestId: randomUUID(), started: performance.now() };
     handle(exchange, next).catch((thrown: unknown) => {
       log({ level: "error", requestId: exchange.requestId, message: "The request failed unexpectedly.", detail: describeError(thrown) });
       if (!res.headersSent) sendError(exchange, 500, error("unexpected"));

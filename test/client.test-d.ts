@@ -1,4 +1,4 @@
-// Compile-time behaviour of the generated client (checked by `vitest --typecheck`).
+// Compile-time behaviour of the generated client (checked by tsc in `npm run lint:ts`).
 import { describe, expectTypeOf, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import type { components } from "../generated/types.js";

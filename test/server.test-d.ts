@@ -1,4 +1,4 @@
-// Compile-time behaviour of the generated handler contract (checked by `vitest --typecheck`).
+// Compile-time behaviour of the generated handler contract (checked by tsc in `npm run lint:ts`).
 import { describe, expectTypeOf, it } from "vitest";
 import type { CreateCustomerHandlerResponse, Handlers as AllHandlers } from "../generated/server.js";
 import type { components } from "../generated/types.js";

@@ -1,11 +1,11 @@
 // `npm start` as a user runs it: one ready line, a random key when none is set, a graceful SIGTERM.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { startServerScript } from "../scripts/shared/server-script.js";
 
@@ -24,17 +24,82 @@ const post = (url: string, key: string) =>
   fetch(`${url}/customer`, { method: "POST", headers: { Authorization: key, "Content-Type": "application/json" }, body: "{}" });
 
 describe("npm start", () => {
-  it("without API_KEY, makes a random key, prints it once in its ready line, and accepts only it", async () => {
+  it("without API_KEY, makes a key once, keeps it with the data, prints it with what to register in Khoros on every start", async () => {
+    /** The key a server printed, once it has printed the line with it. */
+    const keyOf = (server: { recentOutput(): string }) =>
+      vi.waitFor(() => /authHeaderValue (\S+) \(kept in /.exec(server.recentOutput())![1]!, { timeout: 5000, interval: 50 });
     const first = await startServer({ API_KEY: "", STORE: "memory" });
-    const second = await startServer({ API_KEY: "", STORE: "memory" });
+    const key = await keyOf(first.server);
+    await first.server.stop();
+    expect(readFileSync(join(dataDir, "api-key"), "utf8").trim()).toBe(key);
+    expect(statSync(join(dataDir, "api-key")).mode & 0o777).toBe(0o600);
+    const restarted = await startServer({ API_KEY: "", STORE: "memory" });
+    const elsewhere = await startServerScript("reference-crm/main.ts", { API_KEY: "", STORE: "memory", DATA_DIR: join(dataDir, "elsewhere") });
     try {
-      const keyOf = (line: string) => /API key \(generated[^)]*\): (\S+)/.exec(line)![1]!;
-      expect(first.server.recentOutput().trim()).toBe(first.line.trim());
-      expect(keyOf(first.line)).not.toBe(keyOf(second.line));
-      expect((await post(first.url, keyOf(first.line))).status).toBe(201);
-      expect((await post(first.url, keyOf(second.line))).status).toBe(401);
+      expect(await keyOf(restarted.server)).toBe(key);
+      expect(restarted.server.recentOutput()).toContain(`register it in Khoros Marketing: instanceUrl ${restarted.url} · authHeaderValue ${key} (kept in `);
+      expect((await post(restarted.url, key)).status).toBe(201); // the key Khoros was given still works
+      expect(await keyOf(elsewhere.process)).not.toBe(key);
+      expect((await post(elsewhere.url, key)).status).toBe(401);
     } finally {
-      await Promise.all([first.server.stop(), second.server.stop()]);
+      await Promise.all([restarted.server.stop(), elsewhere.process.stop()]);
+    }
+  });
+
+  it("on a port in use, says so in one line and exits 1", async () => {
+    const first = await startServer({ API_KEY: "k", STORE: "memory" });
+    try {
+      const port = new URL(first.url).port;
+      const second = await promisify(execFile)(process.execPath, ["--import", "tsx", "reference-crm/main.ts"], {
+        cwd: projectRoot,
+        env: { ...process.env, PORT: port, API_KEY: "k", STORE: "memory", DATA_DIR: dataDir },
+      }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      expect(second).toMatchObject({ code: 1, stdout: "" });
+      expect((second as { stderr: string }).stderr).toBe(`Port ${port} on 127.0.0.1 is in use: stop what uses it, or start on another port, e.g. PORT=${Number(port) + 1} npm start.\n`);
+    } finally {
+      await first.server.stop();
+    }
+  });
+
+  it("npm run mock on a port in use says so in one line and exits 1", async () => {
+    const first = await startServer({ API_KEY: "k", STORE: "memory" });
+    try {
+      const port = new URL(first.url).port;
+      const mock = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/contract/mock.ts"], {
+        cwd: projectRoot,
+        env: { ...process.env, PORT: port },
+      }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      expect(mock).toMatchObject({ code: 1, stdout: "" });
+      expect((mock as { stderr: string }).stderr).toBe(`Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${Number(port) + 1} npm run mock.\n`);
+    } finally {
+      await first.server.stop();
+    }
+  });
+
+  it("logs one JSON line per request (not on a terminal): method, path, status, duration, request id, agent; never a key or a body", async () => {
+    const { server, url } = await startServer({ API_KEY: "log-key", STORE: "memory" });
+    try {
+      const created = await fetch(`${url}/customer?secret=query`, {
+        method: "POST",
+        headers: { Authorization: "log-key", "Content-Type": "application/json", "x-sf-user-email": "jane.agent@example.com" },
+        body: '{"customSearchableCustomerFieldOne":"a body field"}',
+      });
+      const refused = await fetch(`${url}/customer/cus_x`, { headers: { Authorization: "wrong-key" } });
+      const page = await fetch(`${url}/docs`, { method: "POST" });
+      const ids = [created, refused, page].map((r) => r.headers.get("x-request-id"));
+      const lines = await vi.waitFor(() => {
+        const found = server.recentOutput().split("\n").filter((line) => line.startsWith("{"));
+        if (found.length < 3) throw new Error("not logged yet");
+        return found.map((line) => JSON.parse(line) as Record<string, unknown>);
+      });
+      expect(lines).toEqual([
+        { time: expect.stringMatching(/^\d{4}-/), method: "POST", path: "/customer", status: 201, ms: expect.any(Number), requestId: ids[0], agent: "jane.agent@example.com" },
+        { time: expect.any(String), method: "GET", path: "/customer/cus_x", status: 401, ms: expect.any(Number), requestId: ids[1] },
+        { time: expect.any(String), method: "POST", path: "/docs", status: 405, ms: expect.any(Number), requestId: ids[2] },
+      ]);
+      expect(server.recentOutput()).not.toMatch(/log-key|wrong-key|a body field|secret=query/);
+    } finally {
+      await server.stop();
     }
   });
 
@@ -59,10 +124,12 @@ describe("npm start", () => {
     try {
       const { stdout } = await run('{"customSearchableCustomerFieldOne": "@jane_doe"}');
       const link = /open (http:\/\/\S+)/.exec(stdout)![1]!;
-      const page = await fetch(link.replace(/^http:\/\/localhost:/, "http://127.0.0.1:"));
+      const page = await fetch(link);
       expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("@jane_doe")]);
       const refused = await run('{"favouriteColour": "teal"}').catch((error: { code: number; stderr: string }) => error);
       expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('400: {"error":"invalid_field"') });
+      const malformed = await run('{"customSearchableCustomerFieldOne": ').catch((error: { code: number; stderr: string }) => error);
+      expect(malformed).toMatchObject({ code: 2, stderr: expect.stringMatching(/^The customer must be a JSON object, such as .*\)\.\n$/) });
     } finally {
       await server.stop();
     }

@@ -1,12 +1,15 @@
 // One conformance suite for every store of the reference CRM: what the handlers rely on, run against each
-// (in memory, SQLite). Fields kept exactly, search and best match by the documented rules, cases with their
-// interactions in order, newest first, and concurrent writes to one record.
+// (in memory, SQLite, and PostgreSQL when there is a server: see support/postgres.ts). Fields kept exactly,
+// search and best match by the documented rules, cases with their interactions in order, newest first, and
+// concurrent writes to one record.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { type CrmStore, type Interaction, MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 
 interface StoreUnderTest {
   name: string;
@@ -16,6 +19,7 @@ interface StoreUnderTest {
 }
 
 let scratch: string | undefined;
+let scratchDatabase: ScratchDatabase | undefined;
 const storesUnderTest: StoreUnderTest[] = [
   { name: "memory", open: async () => new MemoryCrmStore(), cleanUp: async () => {} },
   {
@@ -23,6 +27,15 @@ const storesUnderTest: StoreUnderTest[] = [
     open: async () => SqliteCrmStore.open((scratch = mkdtempSync(join(tmpdir(), "crm-store-")))),
     cleanUp: async () => rmSync(scratch!, { recursive: true, force: true }),
   },
+  ...(postgresAvailable
+    ? [
+        {
+          name: "PostgreSQL",
+          open: async () => PostgresCrmStore.open((scratchDatabase = await createScratchDatabase()).config),
+          cleanUp: () => scratchDatabase!.drop(),
+        },
+      ]
+    : []),
 ];
 
 const interaction = (n: number): Interaction => ({
@@ -47,7 +60,7 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
 
   it("keeps every field exactly as sent: Unicode, empty strings, and absent fields distinct from empty", async () => {
     const sent = [
-      { customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 end", customNonSearchableCustomerFieldTwo: "" },
+      { customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 \u00010 \u0001 end", customNonSearchableCustomerFieldTwo: "" },
       { customNonSearchableCustomerFieldOne: "  leading and trailing  ", customSearchableCustomerFieldTwo: "<script>x</script>" },
       {},
     ];
@@ -154,5 +167,24 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     // Made in the same millisecond, an id is the last one plus up to 2^40 at random: its last ten hex digits
     // take many values across the ids.
     for (let position = 26; position < 36; position++) expect(new Set(ids.map((id) => id[position])).size, `digit ${position}`).toBeGreaterThan(10);
+  });
+});
+
+describe.skipIf(!postgresAvailable)("the PostgreSQL store, several opened at once on one database", () => {
+  it("each migrates without error (one at a time, under the advisory lock), and what one writes the others read", async () => {
+    const database = await createScratchDatabase();
+    const opening = await Promise.allSettled(Array.from({ length: 4 }, () => PostgresCrmStore.open(database.config)));
+    try {
+      const stores = opening.map((result) => (result.status === "fulfilled" ? result.value : expect.fail(String(result.reason))));
+      const customer = await stores[0]!.createCustomer({ customSearchableCustomerFieldOne: "Shared" });
+      const crmCase = await stores[1]!.createCase({ customerId: customer.id, title: "seen by all" });
+      for (const store of stores) {
+        expect(await store.searchCustomers({ customSearchableCustomerFieldOne: "shared" }, 10)).toEqual([customer]);
+        expect(await store.listCases(customer.id)).toEqual([crmCase]);
+      }
+    } finally {
+      await Promise.all(opening.map((result) => result.status === "fulfilled" && result.value.close()));
+      await database.drop();
+    }
   });
 });

@@ -9,15 +9,25 @@ import type BetterSqlite3 from "better-sqlite3";
 import { newId } from "../ids.js";
 import {
   type CaseChanges,
+  caseColumns,
   caseFieldNames,
-  caseNumber,
+  caseFieldValues,
+  caseFromRow,
+  changedCaseColumns,
+  changedCustomerColumns,
   type CrmStore,
+  customerColumns,
+  customerColumnValues,
   type CustomerFields,
   customerFieldNames,
+  customerFromRow,
+  keyColumn,
   matchKey,
   type NewCase,
   now,
   pick,
+  quote,
+  type Row,
   searchableCustomerFields,
   type StoredCase,
   type StoredCustomer,
@@ -32,7 +42,6 @@ export const Database: typeof BetterSqlite3 = createRequire(import.meta.url)(
   Number(process.versions.node.split(".")[0]) >= 22 ? "better-sqlite3-node22" : "better-sqlite3",
 );
 type Database = BetterSqlite3.Database;
-type Row = Record<string, string | number | null>;
 
 /**
  * The schema's history, oldest first; `schema_version` records how many have run. A new table or index
@@ -62,11 +71,6 @@ export const migrations: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX cases_by_customer ON cases (customer_id);`,
 ];
-
-/** A column name as SQL reads it, whatever the spec calls the field. */
-export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-/** The column holding a searchable field's matchKey. */
-export const keyColumn = (field: string) => `${field}__key`;
 
 /** Brings the database to the latest schema, each step in its own transaction; returns the version. */
 export function migrate(db: Database, steps: readonly string[] = migrations): number {
@@ -114,8 +118,6 @@ interface PendingCreate {
   reject(error: unknown): void;
 }
 
-const caseColumns = ["id", "number", "customer_id", "title", "description", "status", "created", "last_updated", "interactions", ...caseFieldNames];
-
 export class SqliteCrmStore implements CrmStore {
   readonly #db: Database;
   readonly #statements: Record<string, BetterSqlite3.Statement>;
@@ -149,7 +151,7 @@ export class SqliteCrmStore implements CrmStore {
     const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
     this.#statements = Object.fromEntries(
       Object.entries({
-        insertCustomer: `INSERT INTO customers (id, ${[...customerFieldNames, ...searchableCustomerFields.map(keyColumn)].map(quote).join(", ")}) VALUES (?, ${placeholders(customerFieldNames.length + keys.length)})`,
+        insertCustomer: `INSERT INTO customers (id, ${customerColumns.map(quote).join(", ")}) VALUES (?, ${placeholders(customerColumns.length)})`,
         selectCustomer: `SELECT id, ${fields} FROM customers WHERE id = ?`,
         customerExists: "SELECT 1 FROM customers WHERE id = ?",
         countCustomers: "SELECT count(*) AS n FROM customers",
@@ -160,7 +162,7 @@ export class SqliteCrmStore implements CrmStore {
       }).map(([name, sql]) => [name, db.prepare(sql)]),
     );
     this.#insertBatch = db.transaction((batch: PendingCreate[]) => {
-      for (const { customer } of batch) this.#statements.insertCustomer!.run(customer.id, ...this.#fieldValues(customer));
+      for (const { customer } of batch) this.#statements.insertCustomer!.run(customer.id, ...customerColumnValues(customer));
     });
   }
 
@@ -177,19 +179,18 @@ export class SqliteCrmStore implements CrmStore {
 
   async getCustomer(id: string): Promise<StoredCustomer | undefined> {
     const row = this.#statements.selectCustomer!.get(id) as Row | undefined;
-    return row && this.#customer(row);
+    return row && customerFromRow(row);
   }
 
   async updateCustomer(id: string, changes: CustomerFields): Promise<StoredCustomer | undefined> {
-    const given = Object.entries(pick(changes, customerFieldNames));
+    const columns = changedCustomerColumns(changes);
     return this.#db.transaction(() => {
       const current = this.#statements.selectCustomer!.get(id) as Row | undefined;
       if (!current) return undefined;
-      if (given.length > 0) {
-        const columns = given.flatMap(([name, value]) => [[name, value], ...(searchableCustomerFields.includes(name) ? [[keyColumn(name), matchKey(value!)]] : [])]);
-        this.#prepared(`UPDATE customers SET ${columns.map(([name]) => `${quote(name!)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+      if (columns.length > 0) {
+        this.#prepared(`UPDATE customers SET ${columns.map(([name]) => `${quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
       }
-      return this.#customer(this.#statements.selectCustomer!.get(id) as Row);
+      return customerFromRow(this.#statements.selectCustomer!.get(id) as Row);
     })();
   }
 
@@ -198,12 +199,12 @@ export class SqliteCrmStore implements CrmStore {
     const where = given.map(([name]) => `${quote(keyColumn(name))} = ?`).join(" AND ") || "1";
     const sql = `SELECT id, ${customerFieldNames.map(quote).join(", ")} FROM customers WHERE ${where} ORDER BY id DESC LIMIT ?`;
     const rows = this.#prepared(sql).all(...given.map(([, value]) => matchKey(value)), limit) as Row[];
-    return rows.map((row) => this.#customer(row));
+    return rows.map(customerFromRow);
   }
 
   async bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]> {
     const rows = this.#statements.bestMatch!.all({ facts: JSON.stringify(facts), limit }) as Row[];
-    return rows.map((row) => this.#customer(row));
+    return rows.map(customerFromRow);
   }
 
   async createCase(input: NewCase): Promise<StoredCase | undefined> {
@@ -211,16 +212,15 @@ export class SqliteCrmStore implements CrmStore {
     const created = now();
     return this.#db.transaction(() => {
       if (!this.#statements.customerExists!.get(input.customerId)) return undefined;
-      const fields = caseFieldNames.map((name) => (input as unknown as Record<string, string | undefined>)[name] ?? null);
       const interactions = JSON.stringify(input.interactions ?? []);
-      this.#statements.insertCase!.run(id, input.customerId, input.title, input.description ?? "", "open", created, created, interactions, ...fields);
-      return this.#case(this.#statements.selectCase!.get(id) as Row);
+      this.#statements.insertCase!.run(id, input.customerId, input.title, input.description ?? "", "open", created, created, interactions, ...caseFieldValues(input));
+      return caseFromRow(this.#statements.selectCase!.get(id) as Row);
     })();
   }
 
   async getCase(id: string): Promise<StoredCase | undefined> {
     const row = this.#statements.selectCase!.get(id) as Row | undefined;
-    return row && this.#case(row);
+    return row && caseFromRow(row);
   }
 
   async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
@@ -228,20 +228,15 @@ export class SqliteCrmStore implements CrmStore {
       const row = this.#statements.selectCase!.get(id) as Row | undefined;
       if (!row) return "no-case";
       if (changes.customerId !== undefined && !this.#statements.customerExists!.get(changes.customerId)) return "no-customer";
-      const current = this.#case(row);
-      const columns: [string, string][] = [
-        ...Object.entries({ customer_id: changes.customerId, title: changes.title, description: changes.description, status: changes.status }),
-        ...Object.entries(pick(changes, caseFieldNames)),
-      ].filter((entry): entry is [string, string] => entry[1] !== undefined);
-      columns.push(["interactions", JSON.stringify([...current.interactions, ...(changes.interactions ?? [])])], ["last_updated", now()]);
+      const columns = changedCaseColumns(caseFromRow(row), changes);
       this.#prepared(`UPDATE cases SET ${columns.map(([name]) => `${quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
-      return this.#case(this.#statements.selectCase!.get(id) as Row);
+      return caseFromRow(this.#statements.selectCase!.get(id) as Row);
     })();
   }
 
   async listCases(customerId: string): Promise<StoredCase[] | undefined> {
     if (!this.#statements.customerExists!.get(customerId)) return undefined;
-    return (this.#statements.selectCases!.all(customerId) as Row[]).map((row) => this.#case(row));
+    return (this.#statements.selectCases!.all(customerId) as Row[]).map(caseFromRow);
   }
 
   /** How many customers are stored. */
@@ -270,33 +265,5 @@ export class SqliteCrmStore implements CrmStore {
       return;
     }
     for (const pending of batch) pending.resolve(pending.customer);
-  }
-
-  /** The values of the field columns, then of the key columns. An absent field is NULL, an empty one ''. */
-  #fieldValues(customer: StoredCustomer): (string | null)[] {
-    const value = (name: string) => (customer as Record<string, string | undefined>)[name];
-    return [...customerFieldNames.map((name) => value(name) ?? null), ...searchableCustomerFields.map((name) => (value(name) === undefined ? null : matchKey(value(name)!)))];
-  }
-
-  #customer(row: Row): StoredCustomer {
-    const customer: StoredCustomer = { id: String(row.id) };
-    for (const name of customerFieldNames) if (row[name] !== null) (customer as Record<string, string>)[name] = String(row[name]);
-    return customer;
-  }
-
-  #case(row: Row): StoredCase {
-    const stored: StoredCase = {
-      id: String(row.id),
-      number: caseNumber(Number(row.number)),
-      customerId: String(row.customer_id),
-      title: String(row.title),
-      description: String(row.description),
-      status: row.status as StoredCase["status"],
-      created: String(row.created),
-      lastUpdated: String(row.last_updated),
-      interactions: JSON.parse(String(row.interactions)),
-    };
-    for (const name of caseFieldNames) if (row[name] !== null) (stored as Record<string, unknown>)[name] = String(row[name]);
-    return stored;
   }
 }

@@ -65,6 +65,74 @@ export function pick<T extends object>(input: T, names: readonly string[]): Part
   return picked;
 }
 
+// What the SQL stores (sqlite.ts, postgres.ts) share: their columns, and records to and from rows.
+
+/** A column name as SQL reads it, whatever the spec calls the field. */
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** The column holding a searchable field's matchKey. */
+export const keyColumn = (field: string) => `${field}__key`;
+
+/** A row as a SQL store reads it: a column per field, NULL when absent; a case's interactions as JSON text. */
+export type Row = Record<string, string | number | null>;
+
+/** A customer's columns besides its id: the fields, then the searchable fields' keys. */
+export const customerColumns: readonly string[] = [...customerFieldNames, ...searchableCustomerFields.map(keyColumn)];
+
+/** The values of `customerColumns`. An absent field is NULL, an empty one ''. */
+export function customerColumnValues(customer: CustomerFields): (string | null)[] {
+  const value = (name: string) => (customer as Record<string, string | undefined>)[name];
+  return [...customerFieldNames.map((name) => value(name) ?? null), ...searchableCustomerFields.map((name) => (value(name) === undefined ? null : matchKey(value(name)!)))];
+}
+
+/** The columns an update sets: each field given, and the key of each searchable one. */
+export function changedCustomerColumns(changes: CustomerFields): [column: string, value: string][] {
+  return Object.entries(pick(changes, customerFieldNames)).flatMap(([name, value]): [string, string][] => [
+    [name, value!],
+    ...(searchableCustomerFields.includes(name) ? [[keyColumn(name), matchKey(value!)] as [string, string]] : []),
+  ]);
+}
+
+/** A case's columns. */
+export const caseColumns: readonly string[] = ["id", "number", "customer_id", "title", "description", "status", "created", "last_updated", "interactions", ...caseFieldNames];
+
+/** The values of the field columns of a case, NULL for an absent field. */
+export const caseFieldValues = (fields: CaseFields): (string | null)[] => caseFieldNames.map((name) => (fields as Record<string, string | undefined>)[name] ?? null);
+
+/** The columns an update of `current` sets: what `changes` gives, the interactions after its own, and last_updated. */
+export function changedCaseColumns(current: StoredCase, changes: CaseChanges): [column: string, value: string][] {
+  const { customerId, title, description, status } = changes;
+  const given = Object.entries({ customer_id: customerId, title, description, status, ...pick(changes, caseFieldNames) });
+  return [
+    ...given.filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ["interactions", JSON.stringify([...current.interactions, ...(changes.interactions ?? [])])],
+    ["last_updated", now()],
+  ];
+}
+
+/** The customer a row holds: its id and the fields that are not NULL. */
+export function customerFromRow(row: Row): StoredCustomer {
+  const customer: StoredCustomer = { id: String(row.id) };
+  for (const name of customerFieldNames) if (row[name] !== null) (customer as Record<string, string>)[name] = String(row[name]);
+  return customer;
+}
+
+/** The case a row holds: the fields that are not NULL, and the interactions parsed. */
+export function caseFromRow(row: Row): StoredCase {
+  const stored: StoredCase = {
+    id: String(row.id),
+    number: caseNumber(Number(row.number)),
+    customerId: String(row.customer_id),
+    title: String(row.title),
+    description: String(row.description),
+    status: row.status as CaseStatus,
+    created: String(row.created),
+    lastUpdated: String(row.last_updated),
+    interactions: JSON.parse(String(row.interactions)),
+  };
+  for (const name of caseFieldNames) if (row[name] !== null) (stored as Record<string, unknown>)[name] = String(row[name]);
+  return stored;
+}
+
 /** Keeps everything in memory: for tests, and `STORE=memory`. */
 export class MemoryCrmStore implements CrmStore {
   readonly #customers = new Map<string, StoredCustomer>();

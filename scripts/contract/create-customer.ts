@@ -1,14 +1,17 @@
 // `npm run create-customer -- '<json>'`: creates a customer with the generated client, as Khoros would.
-//   CRM_URL  the server (default http://127.0.0.1:3000)     API_KEY  the key it accepts (required)
+//   CRM_URL  the server (default http://127.0.0.1:3000)
+//   API_KEY  the key it accepts (default: the one `npm start` keeps in DATA_DIR/api-key, DATA_DIR default ./data)
 import { createClient } from "../../generated/client.js";
+import { crmUrl, keyToPlayWith, oneLine } from "./khoros-side.js";
 
-const apiKey = process.env.API_KEY;
-if (!apiKey) {
-  console.error("Set API_KEY to a key the server accepts (npm start prints one).");
+const fields = oneLine(() => JSON.parse(process.argv[2] ?? "{}") as Record<string, string>, (error) =>
+  `The customer must be a JSON object, such as '{"customSearchableCustomerFieldOne": "@jane_doe"}' (${error.message}).`,
+);
+const crm = createClient({ baseUrl: crmUrl(), apiKey: keyToPlayWith() });
+const result = await crm.createCustomer(fields).catch(() => {
+  console.error(`Cannot reach the CRM at ${crmUrl()}: is it running (npm start)?`);
   process.exit(2);
-}
-const crm = createClient({ baseUrl: process.env.CRM_URL ?? "http://127.0.0.1:3000", apiKey });
-const result = await crm.createCustomer(JSON.parse(process.argv[2] ?? "{}"));
+});
 if (result.status === 201) {
   console.log(`created ${result.data.id}: open ${result.data.url}`);
 } else {

@@ -4,10 +4,10 @@
 // Options, to work on a copy (the test does): --spec <dir> --generated <dir> --docs <file> --port <n>
 // (defaults: spec/, generated/, docs/index.html, PORT or 4010). Ctrl-C stops it and the mock.
 import { execFile } from "node:child_process";
-import { type FSWatcher, watch } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
+import { watch } from "chokidar";
 import { buildDocs, defaultDocsPath } from "./docs.js";
 import { generate } from "../generate/generate.js";
 import { projectRoot } from "../shared/paths.js";
@@ -55,6 +55,13 @@ function describeChanges(files: string[]): string {
   return `${shown}${files.length > 2 ? ` and ${files.length - 2} more` : ""} changed`;
 }
 
+/**
+ * Editors' and tools' scratch files, never part of the spec: hidden files (emacs `.#x` locks, vim and kate
+ * swap files, gedit's `.goutputstream-*`), `x.tmp`, `x~`, `x.bak`, vim's `4913` probe, emacs `#x#`,
+ * `sed -i`'s `sedXXXXXX` and JetBrains' `x___jb_tmp___`.
+ */
+const scratchFile = /^\.|~$|\.(tmp|bak|sw[a-px])$|^4913$|^#.*#$|^sed[A-Za-z0-9]{6}$|___jb_(tmp|old)___$/;
+
 export interface Dev {
   mockUrl(): string | undefined;
   stop(): Promise<void>;
@@ -92,15 +99,22 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     options.log(`${clock()} ${describeChanges(files)} · ${lintResult} · ${outcome} · ${seconds} s`);
   }
 
-  // Editors save in several steps (write, rename, chmod): gather the events of one burst into one cycle.
+  // A save is a burst of events (write a temp file, rename it over the original, chmod): one cycle for it.
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = cycle([]);
   const burstMs = 200;
-  const watcher: FSWatcher = watch(options.specDir, { recursive: true }, (_event, file) => {
-    if (file) pending.add(file);
+  // chokidar watches the folders, so a file replaced by a rename (a new inode) stays watched.
+  const watcher = watch(options.specDir, {
+    ignoreInitial: true,
+    ignored: (path) => scratchFile.test(basename(relative(options.specDir, path))),
+  });
+  watcher.on("all", (event, path) => {
+    if (event === "addDir" || event === "unlinkDir") return; // what counts is the files
+    pending.add(relative(options.specDir, path));
     clearTimeout(timer);
     timer = setTimeout(() => {
+      // Saves made during a cycle wait in `pending` and make one more cycle after it.
       running = running.then(() => {
         if (pending.size === 0) return;
         const files = [...pending].sort();
@@ -109,12 +123,23 @@ export async function startDev(options: DevOptions): Promise<Dev> {
       });
     }, burstMs);
   });
-  await running;
+  // A failing watcher would leave generated/ behind spec/ without a word: say so (once, errors may repeat).
+  let watchFailed = false;
+  watcher.on("error", (error) => {
+    if (watchFailed) return;
+    watchFailed = true;
+    options.log(
+      `${clock()} watching ${options.specDir} failed (${(error as Error).message}) · saves may go unnoticed ` +
+        "and generated/ lag spec/ · fix the cause and restart npm run dev",
+    );
+  });
+  // Wait for chokidar's first scan (it ends in ready even after errors): a save before it could be missed.
+  await Promise.all([running, new Promise<void>((ready) => watcher.once("ready", ready))]);
 
   return {
     mockUrl: () => mock?.url,
     async stop() {
-      watcher.close();
+      await watcher.close();
       clearTimeout(timer);
       await running;
       await mock?.stop();

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseDocument } from "yaml";
-import { freePort, type ManagedProcess, startProcess } from "../shared/managed-process.js";
+import { freePort, type ManagedProcess, portInUse, startProcess } from "../shared/managed-process.js";
 import { packageBin } from "../shared/package-bin.js";
 
 /** The bundled spec that ships with the package (generated/openapi.yaml). */
@@ -91,7 +91,15 @@ export function startProxy(options: ProxyOptions): Promise<RunningPrism> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const basePath = process.env.BASE_PATH?.replace(/\/+$/, "") ?? "";
-  const mock = await startMock({ port: Number(process.env.PORT ?? 4010), basePath });
+  const port = Number(process.env.PORT ?? 4010);
+  if (await portInUse(port)) {
+    console.error(`Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${port + 1} npm run mock.`);
+    process.exit(1);
+  }
+  const mock = await startMock({ port, basePath }).catch((error: Error) => {
+    console.error(`Cannot start the Prism mock: ${error.message.split("\n")[0]}`);
+    process.exit(1);
+  });
   console.log(`Prism mock of the custom-CRM API listening on ${mock.url}${basePath} (the instanceUrl to call); Ctrl-C stops it.`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void mock.stop().then(() => process.exit(0)));

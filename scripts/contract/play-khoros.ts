@@ -3,12 +3,14 @@
 // update, createCase, findCases, lookupCase, updateCase, and the meta operation for both objects. Each step
 // must get its documented success status and a body the spec's validators accept; against a stateful CRM
 // (the reference CRM) each must also find what the steps before it made.
-//   CRM_URL  the CRM's instanceUrl (default http://127.0.0.1:3000)   API_KEY  the key it accepts
+//   CRM_URL  the CRM's instanceUrl (default http://127.0.0.1:3000)
+//   API_KEY  the key it accepts (default: the one `npm start` keeps in DATA_DIR/api-key, DATA_DIR default ./data)
 //   --mock   play against a Prism mock of the spec started for the run (documented answers, no state)
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { type Client, createClient } from "../../generated/client.js";
 import { type Handlers, routes } from "../../generated/server.js";
+import { crmUrl, keyToPlayWith } from "./khoros-side.js";
 import { startMock } from "./mock.js";
 
 export interface Step {
@@ -85,14 +87,13 @@ export async function playKhoros(crm: Client, stateful: boolean): Promise<Step[]
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const mock = process.argv.includes("--mock") ? await startMock() : undefined;
-  const apiKey = process.env.API_KEY ?? (mock ? "any-key" : undefined);
-  if (!apiKey) {
-    console.error("Set API_KEY to a key the CRM accepts (npm start prints one), or pass --mock.");
-    process.exit(2);
-  }
-  const baseUrl = mock?.url ?? process.env.CRM_URL ?? "http://127.0.0.1:3000";
+  const baseUrl = mock?.url ?? crmUrl();
+  const apiKey = mock ? "any-key" : keyToPlayWith();
   try {
-    const steps = await playKhoros(createClient({ baseUrl, apiKey }), !mock);
+    const steps = await playKhoros(createClient({ baseUrl, apiKey }), !mock).catch((error: Error) => {
+      console.error(`Cannot reach the CRM at ${baseUrl} (${error.message}): is it running (npm start)?`);
+      process.exit(2);
+    });
     for (const step of steps) console.log(`${step.problems.length === 0 ? "✓" : "✗"} ${step.operationId} ${step.status}${step.problems.map((p) => ` · ${p}`).join("")}`);
     const failed = steps.filter((step) => step.problems.length > 0).length;
     console.log(failed === 0 ? `the whole journey passed against ${baseUrl}` : `${failed} of ${steps.length} steps failed against ${baseUrl}`);

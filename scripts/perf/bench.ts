@@ -1,7 +1,8 @@
 // `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
 // side by side on loopback with autocannon (50 connections), in alternating rounds (a b c d e a b c d e …)
 // so the machine's noise hits every server alike. Three operations:
-//   createCustomer   (a) bare, (b) the stub in memory, (c) Fastify in memory, (d) Prism, (e) the reference CRM on SQLite
+//   createCustomer   (a) bare, (b) the stub in memory, (c) Fastify in memory, (d) Prism, (e) the reference CRM on SQLite,
+//                    (f) the same without its request log (what the log costs)
 //   findCustomer     (a) bare, (c) Fastify and (e) the reference CRM, all reading one SQLite file of 100,000 customers
 //   searchCustomers  the same three, by a searchable field that 5 customers share
 // Then the SQLite rows are counted against the 201s seen, and the generated client is timed against
@@ -135,7 +136,8 @@ try {
   const mock = await startMock();
   const prism: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
   const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", ...env });
-  all.push(bare, stub, fastify, prism, sqlite);
+  const unlogged = await startScript("f", "reference CRM on SQLite, no request log", "reference-crm/main.ts", { STORE: "sqlite", REQUEST_LOG: "off", ...env });
+  all.push(bare, stub, fastify, prism, sqlite, unlogged);
 
   const scenarios: Scenario[] = [
     { name: "createCustomer", status: 201, targets: all, requests: () => [{ method: "POST", path: "/customer", headers, body }] },
@@ -196,6 +198,7 @@ try {
     `| createCustomer b/d requests/s | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
     `| createCustomer p99 b / p99 a | ${ratio(create, stub, bare, (r) => r.p99).toFixed(3)} |`,
     `| createCustomer e/a requests/s (SQLite) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
+    `| createCustomer e/f requests/s (the request log's cost) | ${ratio(create, sqlite, unlogged, rps).toFixed(3)} |`,
     `| findCustomer e/a requests/s (SQLite, ${customers} customers) | ${ratio(find, sqlite, bare, rps).toFixed(3)} |`,
     `| findCustomer e/c requests/s | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
     `| searchCustomers e/a requests/s (SQLite, ${customers} customers) | ${ratio(search, sqlite, bare, rps).toFixed(3)} |`,

@@ -40,6 +40,18 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** True when something already listens on the port (so a server started on it would fail). */
+export async function portInUse(port: number, host = "127.0.0.1"): Promise<boolean> {
+  const probe = createServer();
+  probe.listen(port, host);
+  const [outcome] = await Promise.race([once(probe, "listening").then(() => ["free"]), once(probe, "error")]);
+  if (outcome === "free") {
+    await new Promise((resolve) => probe.close(resolve));
+    return false;
+  }
+  return (outcome as NodeJS.ErrnoException).code === "EADDRINUSE";
+}
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
