@@ -20,7 +20,7 @@ export function createCrmListener({ store, publicUrl, keyInShell = "$KEY", docsH
   const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
   const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
   const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log: apiOptions.log, requestLog: apiOptions.requestLog });
-  return (req: IncomingMessage, res: ServerResponse) => {
-    if (!pages(req, res)) api(req, res);
-  };
+  // The API first (most requests are Khoros's); what it does not know goes to the pages, and what they do
+  // not know back to the API, which answers it with the contract's 404.
+  return (req: IncomingMessage, res: ServerResponse) => api(req, res, () => pages(req, res) || api(req, res));
 }

@@ -41,12 +41,17 @@ export async function copyToPostgres(dataDir: string, to: PostgresCrmStore): Pro
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const dataDir = resolve(process.env.DATA_DIR ?? "data");
-  const to = await PostgresCrmStore.open();
+  const dataDir = resolve(process.env.DATA_DIR || "data");
   try {
-    const { customers, cases, skipped } = await copyToPostgres(dataDir, to);
-    console.log(`copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL (${skipped} records were there already)`);
-  } finally {
-    await to.close();
+    const to = await PostgresCrmStore.open();
+    try {
+      const { customers, cases, skipped } = await copyToPostgres(dataDir, to);
+      console.log(`copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL (${skipped} records were there already)`);
+    } finally {
+      await to.close();
+    }
+  } catch (error) {
+    console.error(`Cannot copy ${dataDir} to PostgreSQL: ${(error as Error).message.split("\n")[0]}`);
+    process.exit(1);
   }
 }

@@ -5,10 +5,12 @@
 //               kept in DATA_DIR/api-key, so that it survives restarts
 //   PUBLIC_URL  where Khoros and agents reach it, the instanceUrl to register in Khoros (default
 //               http://HOST:PORT); its path, such as /api/v1, is the base path of the API and the pages
-//   STORE       sqlite (default) or memory
+//   STORE       sqlite (default), memory, or postgres (DATABASE_URL, else the standard PG* variables)
 //   DATA_DIR    where SQLite keeps its file and the generated key lives (default ./data)
+//   WORKERS     server processes on the one port (default 1); more than one needs STORE=postgres
 //   REQUEST_LOG off: no line per request
 // Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
+import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { relative, resolve } from "node:path";
@@ -17,6 +19,7 @@ import { buildDocs, defaultDocsPath } from "../scripts/contract/docs.js";
 import { keptKey, keyFile } from "./api-key.js";
 import { createCrmListener } from "./app.js";
 import { createRequestLog } from "./request-log.js";
+import { PostgresCrmStore } from "./stores/postgres.js";
 import { SqliteCrmStore } from "./stores/sqlite.js";
 import { type CrmStore, MemoryCrmStore } from "./stores/store.js";
 
@@ -26,6 +29,8 @@ class StartError extends Error {}
 const host = process.env.HOST ?? "127.0.0.1";
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR || "data");
+const storeKind = process.env.STORE || "sqlite";
+const workers = Number(process.env.WORKERS || 1);
 
 /** The accepted keys, what to register in Khoros, and how a shell gets the key (for the home page). */
 function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInShell: string } {
@@ -39,11 +44,14 @@ function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInSh
   return { apiKeys: { kept: key }, register: `${key} (kept in ${file}; set API_KEY to choose your own)`, keyInShell: `$(cat ${file})` };
 }
 
-function openStore(): { store: CrmStore; where: string } {
-  const kind = process.env.STORE ?? "sqlite";
-  if (kind === "memory") return { store: new MemoryCrmStore(), where: "in memory" };
-  if (kind !== "sqlite") throw new StartError(`STORE must be sqlite or memory, not ${kind}.`);
-  return { store: SqliteCrmStore.open(dataDir), where: `in SQLite, ${dataDir}` };
+async function openStore(): Promise<{ store: CrmStore; where: string }> {
+  if (storeKind === "memory") return { store: new MemoryCrmStore(), where: "in memory" };
+  if (storeKind === "sqlite") return { store: SqliteCrmStore.open(dataDir), where: `in SQLite, ${dataDir}` };
+  if (storeKind === "postgres") {
+    const store = await PostgresCrmStore.open();
+    return { store, where: `in PostgreSQL, ${process.env.DATABASE_URL ? "DATABASE_URL" : "as the PG* variables say"}` };
+  }
+  throw new StartError(`STORE must be sqlite, memory or postgres, not ${storeKind}.`);
 }
 
 /** The rendered docs, built first if `npm run docs` has not been run; undefined if they cannot be built. */
@@ -73,21 +81,39 @@ function listen(server: ReturnType<typeof createHttpServer>): Promise<number> {
   });
 }
 
-async function main(): Promise<void> {
+/** A server process that listens, as it tells the primary when there are workers. */
+interface Ready {
+  url: string;
+  where: string;
+  register: string;
+  requestLogged: boolean;
+}
+
+/** What to register in Khoros and where the docs are, said on every start (by the primary when there are workers). */
+function sayReady({ url, where, register, requestLogged }: Ready): void {
+  const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
+  console.log(`reference CRM listening on ${url}${workers > 1 ? ` · ${workers} workers` : ""} · customers and cases ${where}`);
+  console.log(`register it in Khoros Marketing: instanceUrl ${publicUrl} · authHeaderValue ${register}`);
+  console.log(`docs at ${publicUrl}/docs · ${requestLogged ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"} · Ctrl-C stops it`);
+}
+
+/** One server process: the store, the listener, a graceful stop. */
+async function serve(): Promise<void> {
   const { apiKeys: keys, register, keyInShell } = apiKeys();
-  const { store, where } = openStore();
+  const { store, where } = await openStore();
   const server = createHttpServer();
   const listening = await listen(server).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
-  const publicUrl = (process.env.PUBLIC_URL ?? `http://${host}:${listening}`).replace(/\/+$/, "");
+  const url = `http://${host}:${listening}`;
+  const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   const docsHtml = await loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
   server.on("request", createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog }));
-  console.log(`reference CRM listening on http://${host}:${listening} · customers and cases ${where}`);
-  console.log(`register it in Khoros Marketing: instanceUrl ${publicUrl} · authHeaderValue ${register}`);
-  console.log(`docs at ${publicUrl}/docs · ${requestLog ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"} · Ctrl-C stops it`);
+  const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
+  if (cluster.isPrimary) sayReady(ready);
+  else process.send!({ ready });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, async () => {
@@ -98,7 +124,42 @@ async function main(): Promise<void> {
   }
 }
 
-await main().catch((error: unknown) => {
+/**
+ * Several server processes on one port (node:cluster): each its own store's connections to the one
+ * PostgreSQL. One that dies is replaced; SIGINT or SIGTERM stops them all, each finishing its requests.
+ */
+function superviseWorkers(): void {
+  if (storeKind !== "postgres") throw new StartError(`WORKERS=${workers} needs STORE=postgres: a ${storeKind} store belongs to one process.`);
+  if (!process.env.API_KEY?.trim()) keptKey(dataDir); // made once, before the workers read it
+  let ready = 0;
+  let stopping = false;
+  cluster.on("message", (_worker, message: { ready?: Ready }) => {
+    if (message.ready && ++ready === workers) sayReady(message.ready);
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    if (ready < workers) {
+      console.error(`A worker could not start (${signal ?? `exit code ${code}`}): see its line above.`);
+      process.exit(1);
+    }
+    console.error(`worker ${worker.process.pid} ended (${signal ?? `exit code ${code}`}); starting another`);
+    setTimeout(() => cluster.fork(), 1000); // not at once: one that cannot start (the database down) would spin
+  });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+      cluster.on("exit", () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    });
+  }
+}
+
+try {
+  if (!Number.isInteger(workers) || workers < 1) throw new StartError(`WORKERS must be a whole number from 1, not ${process.env.WORKERS}.`);
+  if (cluster.isPrimary && workers > 1) superviseWorkers();
+  else await serve();
+} catch (error) {
   console.error(error instanceof StartError ? error.message : `Cannot start the reference CRM: ${(error as Error).message.split("\n")[0]}`);
   process.exit(1);
-});
+}

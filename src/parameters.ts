@@ -1,5 +1,6 @@
 // Request parameters (headers, path segments, query strings) arrive as text: this turns each into the
-// type its schema declares before validation, and says so when the text is not of that type.
+// type its schema declares before validation, and says so when the text is not of that type. It runs on
+// every request, so it reads each parameter once and allocates little.
 import type { IncomingMessage } from "node:http";
 import type { ValidationError } from "./server-errors.js";
 
@@ -22,79 +23,74 @@ const integerRanges: Record<string, [bigint, bigint]> = {
   int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
-export type Coerced =
-  | { ok: true; value: unknown; /** What the validator checks: a bigint is checked as the nearest number. */ checked: unknown }
-  | { ok: false; problem: ValidationError };
+/** A value that is not of its parameter's type, or out of its format's range. */
+const notA = (name: string, keyword: "type" | "format", params: Record<string, unknown>): ValidationError => ({ instancePath: `/${name}`, keyword, params });
 
 /** One value's text as the declared type, or the problem with it. */
-function coerce(name: string, text: string, type: ScalarType, format: string | undefined): Coerced {
-  const wrongType = (): Coerced => ({ ok: false, problem: { instancePath: `/${name}`, keyword: "type", params: { type } } });
+function coerce(name: string, text: string, type: ScalarType, format: string | undefined): unknown {
   switch (type) {
     case "string":
-      return { ok: true, value: text, checked: text };
+      return text;
     case "boolean":
-      return text === "true" || text === "false" ? { ok: true, value: text === "true", checked: text === "true" } : wrongType();
+      return text === "true" ? true : text === "false" ? false : notA(name, "type", { type });
     case "number": {
       const value = Number(text);
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(value) ? { ok: true, value, checked: value } : wrongType();
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(value) ? value : notA(name, "type", { type });
     }
     case "integer": {
-      if (!/^[+-]?\d+$/.test(text)) return wrongType();
-      const exact = BigInt(text);
-      const range = format ? integerRanges[format] : undefined;
-      if (range && (exact < range[0] || exact > range[1])) {
-        return { ok: false, problem: { instancePath: `/${name}`, keyword: "format", params: { format } } };
-      }
-      const value = Number(exact);
+      if (!/^[+-]?\d+$/.test(text)) return notA(name, "type", { type });
       // Beyond JavaScript's safe integers a number would be rounded: the handler gets the exact bigint.
-      return { ok: true, value: Number.isSafeInteger(value) ? value : exact, checked: value };
+      const value = Number(text);
+      const exact = Number.isSafeInteger(value) ? value : BigInt(text);
+      const range = format ? integerRanges[format] : undefined;
+      return range && (exact < range[0] || exact > range[1]) ? notA(name, "format", { format }) : exact;
     }
   }
 }
 
-/** The raw text of each parameter the request carries, by location. */
-export function rawParameters(
-  req: IncomingMessage,
-  parameters: readonly ParameterSpec[],
-  pathValues: Readonly<Record<string, string>>,
-): Map<ParameterSpec, string[]> {
-  const found = new Map<ParameterSpec, string[]>();
+const isProblem = (value: unknown): value is ValidationError => typeof value === "object" && value !== null && "keyword" in value;
+
+/** The raw text of a parameter in the request, as a list for an array; undefined when it is not sent. */
+function textOf(req: IncomingMessage, parameter: ParameterSpec, pathValues: Readonly<Record<string, string>>, query: () => URLSearchParams): string | string[] | undefined {
+  if (parameter.in === "path") return pathValues[parameter.name];
+  if (parameter.in === "header") {
+    const value = req.headers[parameter.name.toLowerCase()];
+    // An empty header of a non-string type is read as not sent: no wider reading refuses it.
+    if (typeof value !== "string" || (value === "" && parameter.type !== "string")) return undefined;
+    return parameter.type === "array" ? value.split(",").map((v) => v.trim()) : value;
+  }
+  const params = query();
+  if (!params.has(parameter.name)) return undefined;
+  return parameter.type === "array" ? params.getAll(parameter.name) : params.get(parameter.name)!;
+}
+
+export interface ReadParameters {
+  /** Each parameter's typed value by location, for the handler. */
+  values: Partial<Record<ParameterLocation, Record<string, unknown>>>;
+  /** The same for the validator, a bigint as the nearest number (JSON Schema validators cannot read a bigint). */
+  checked: Partial<Record<ParameterLocation, Record<string, unknown>>>;
+  /** Texts that are not of their parameter's type (those parameters are left out of `checked`). */
+  problems: ValidationError[];
+}
+
+/** Reads, and types, every parameter of the operation the request carries. */
+export function readParameters(req: IncomingMessage, parameters: readonly ParameterSpec[], pathValues: Readonly<Record<string, string>>): ReadParameters {
+  const read: ReadParameters = { values: {}, checked: {}, problems: [] };
   let query: URLSearchParams | undefined;
+  const queryOnce = () => (query ??= new URL(req.url ?? "/", "http://localhost").searchParams);
   for (const parameter of parameters) {
-    if (parameter.in === "path") {
-      found.set(parameter, [pathValues[parameter.name]!]);
-    } else if (parameter.in === "header") {
-      const value = req.headers[parameter.name.toLowerCase()];
-      // An empty header of a non-string type is read as not sent: no wider reading refuses it.
-      if (typeof value !== "string" || (value === "" && parameter.type !== "string")) continue;
-      found.set(parameter, parameter.type === "array" ? value.split(",").map((v) => v.trim()) : [value]);
-    } else {
-      query ??= new URL(req.url ?? "/", "http://localhost").searchParams;
-      if (query.has(parameter.name)) found.set(parameter, parameter.type === "array" ? query.getAll(parameter.name) : [query.get(parameter.name)!]);
-    }
-  }
-  return found;
-}
-
-/**
- * Each parameter's typed value, by location: `values` for the handler, `checked` for the validator (the
- * same but for a bigint, which JSON Schema validators cannot read), and the problems found on the way.
- */
-export function coerceParameters(raw: Map<ParameterSpec, string[]>) {
-  const values: Partial<Record<ParameterLocation, Record<string, unknown>>> = {};
-  const checked: Partial<Record<ParameterLocation, Record<string, unknown>>> = {};
-  const problems: ValidationError[] = [];
-  for (const [parameter, texts] of raw) {
+    const text = textOf(req, parameter, pathValues, queryOnce);
+    if (text === undefined) continue;
     const type = parameter.type === "array" ? parameter.items! : parameter.type;
-    const results = texts.map((text) => coerce(parameter.name, text, type, parameter.format));
-    const failed = results.find((result) => !result.ok);
-    if (failed && !failed.ok) {
-      problems.push(failed.problem); // and nothing for the validator, which would only say it again
+    const value = Array.isArray(text) ? text.map((t) => coerce(parameter.name, t, type, parameter.format)) : coerce(parameter.name, text, type, parameter.format);
+    const problem = Array.isArray(value) ? value.find(isProblem) : isProblem(value) ? value : undefined;
+    if (problem) {
+      read.problems.push(problem); // and nothing for the validator, which would only say it again
       continue;
     }
-    const ok = results as Extract<Coerced, { ok: true }>[];
-    (values[parameter.in] ??= {})[parameter.name] = parameter.type === "array" ? ok.map((r) => r.value) : ok[0]!.value;
-    (checked[parameter.in] ??= {})[parameter.name] = parameter.type === "array" ? ok.map((r) => r.checked) : ok[0]!.checked;
+    (read.values[parameter.in] ??= {})[parameter.name] = value;
+    const checked = Array.isArray(value) ? value.map((v) => (typeof v === "bigint" ? Number(v) : v)) : typeof value === "bigint" ? Number(value) : value;
+    (read.checked[parameter.in] ??= {})[parameter.name] = checked;
   }
-  return { values, checked, problems };
+  return read;
 }

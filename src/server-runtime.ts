@@ -7,7 +7,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import { createKeyChecker } from "./api-keys.js";
 import { createNegotiation, defaultBodyLimit, errorMediaTypes, errorPayload, jsonMediaType, writeAnswer } from "./answers.js";
 import type { BodyOf, ParamsOf, RequestBody, StatusOf } from "./operation-types.js";
-import { coerceParameters, type ParameterLocation, type ParameterSpec, rawParameters } from "./parameters.js";
+import { type ParameterLocation, type ParameterSpec, readParameters } from "./parameters.js";
 import { hasBody, isPlainObject, readJsonObject } from "./request-body.js";
 import { createRouter, normalizeBasePath, relativePath } from "./router.js";
 import {
@@ -169,6 +169,7 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
   const negotiate = createNegotiation();
   // Every media type an operation answers with, across its statuses: an Accept allowing none of them is a 406.
   const mediaTypesOf = new Map(routes.map((r) => [r, [...new Set(Object.values(r.responses).flatMap((s) => s.mediaTypes))]]));
+  const validatorsOf = new Map(routes.map((r) => [r, Object.entries(r.validateParameters) as [ParameterLocation, Validator][]]));
   const error = (situation: RuntimeSituation, values?: Record<string, string>) => errorFrom(api.errorCatalogue, situation, values);
   const { requestLog } = options;
 
@@ -228,12 +229,12 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
       body = read.value;
     }
 
-    const { values, checked, problems: coercionProblems } = coerceParameters(rawParameters(req, route.parameters, pathValues));
-    const failed = new Set(coercionProblems.map((p) => p.instancePath));
-    const violations: ValidationError[] = [...coercionProblems];
-    for (const [location, validate] of Object.entries(route.validateParameters) as [ParameterLocation, Validator][]) {
+    const { values, checked, problems: violations } = readParameters(req, route.parameters, pathValues);
+    const mistyped = violations.length; // these parameters are not in `checked`: the validators' "required" is not news
+    for (const [location, validate] of validatorsOf.get(route)!) {
       if (validate(checked[location] ?? {})) continue;
-      violations.push(...(validate.errors ?? []).filter((e) => !failed.has(e.instancePath || `/${String(e.params.missingProperty)}`)));
+      const found = validate.errors ?? [];
+      violations.push(...(mistyped === 0 ? found : found.filter((e) => !violations.some((v) => v.instancePath === `/${String(e.params.missingProperty)}`))));
     }
     if (body !== undefined && !route.body!.validate(body)) {
       const bodyViolations = route.body!.validate.errors ?? [];

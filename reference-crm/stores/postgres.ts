@@ -196,9 +196,14 @@ export class PostgresCrmStore implements CrmStore {
    */
   static async open(config: pg.PoolConfig = process.env.DATABASE_URL ? { connectionString: process.env.DATABASE_URL } : {}): Promise<PostgresCrmStore> {
     const pool = new pg.Pool({ connectionTimeoutMillis: 5000, ...config });
-    // An idle connection that fails (PostgreSQL restarting) is dropped by the pool; unheard, its error would
-    // crash the process.
-    pool.on("error", (error) => console.error(`PostgreSQL: an idle connection failed (${error.message}); the next query opens a new one`));
+    // An idle connection that fails (PostgreSQL stopping) is dropped by the pool; unheard, its error would
+    // crash the process. Said once per outage (every idle connection fails at once), again after a reconnect.
+    let heard = false;
+    pool.on("error", (error) => {
+      if (!heard) console.error(`PostgreSQL: idle connections failed (${error.message}); the next query opens a new one`);
+      heard = true;
+    });
+    pool.on("connect", () => (heard = false));
     try {
       await migrate(pool);
     } catch (error) {

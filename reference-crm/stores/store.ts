@@ -139,22 +139,23 @@ export class MemoryCrmStore implements CrmStore {
   readonly #cases = new Map<string, StoredCase>();
   #caseSequence = 0;
 
+  // Customers are kept frozen, so they are handed out as they are: no caller can change what is stored.
   async createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
-    const customer = { id: newId("cus"), ...pick(fields, customerFieldNames) };
+    const customer = Object.freeze({ id: newId("cus"), ...pick(fields, customerFieldNames) });
     this.#customers.set(customer.id, customer);
-    return { ...customer };
+    return customer;
   }
 
   async getCustomer(id: string): Promise<StoredCustomer | undefined> {
-    const customer = this.#customers.get(id);
-    return customer && { ...customer };
+    return this.#customers.get(id);
   }
 
   async updateCustomer(id: string, changes: CustomerFields): Promise<StoredCustomer | undefined> {
     const customer = this.#customers.get(id);
     if (!customer) return undefined;
-    Object.assign(customer, pick(changes, customerFieldNames));
-    return { ...customer };
+    const updated = Object.freeze({ ...customer, ...pick(changes, customerFieldNames) });
+    this.#customers.set(id, updated);
+    return updated;
   }
 
   async searchCustomers(criteria: Readonly<Record<string, string>>, limit: number): Promise<StoredCustomer[]> {
@@ -163,7 +164,7 @@ export class MemoryCrmStore implements CrmStore {
       const value = (c as Record<string, string | undefined>)[name];
       return value !== undefined && matchKey(value) === key;
     }));
-    return found.slice(0, limit).map((c) => ({ ...c }));
+    return found.slice(0, limit);
   }
 
   async bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]> {
@@ -175,7 +176,7 @@ export class MemoryCrmStore implements CrmStore {
       return { customer, score: facts.filter((fact) => keys.has(fact)).length };
     });
     // A stable sort keeps the newest first among equal scores.
-    return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score).slice(0, limit).map((s) => ({ ...s.customer }));
+    return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score).slice(0, limit).map((s) => s.customer);
   }
 
   async createCase(input: NewCase): Promise<StoredCase | undefined> {

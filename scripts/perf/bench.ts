@@ -2,10 +2,12 @@
 // side by side on loopback with autocannon (50 connections), in alternating rounds (a b c d e a b c d e …)
 // so the machine's noise hits every server alike. Three operations:
 //   createCustomer   (a) bare, (b) the stub in memory, (c) Fastify in memory, (d) Prism, (e) the reference CRM on SQLite,
-//                    (f) the same without its request log (what the log costs)
+//                    (f) the same without its request log (what the log costs), and, when a PostgreSQL server is
+//                    there (DATABASE_URL or PG*, e.g. `pg_virtualenv npm run bench`), the reference CRM on it with
+//                    (g) one and (h) two worker processes
 //   findCustomer     (a) bare, (c) Fastify and (e) the reference CRM, all reading one SQLite file of 100,000 customers
 //   searchCustomers  the same three, by a searchable field that 5 customers share
-// Then the SQLite rows are counted against the 201s seen, and the generated client is timed against
+// Then the rows of each store are counted against the 201s seen, and the generated client is timed against
 // hand-written fetch on the baseline. Prints Markdown tables; ratios are medians of per-round ratios.
 //   BENCH_SECONDS  length of each run (default 5)   BENCH_ROUNDS  number of rounds (default 3)
 //   BENCH_CUSTOMERS  customers in the SQLite file (default 100000)
@@ -14,8 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "../../generated/client.js";
+import { PostgresCrmStore } from "../../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startMock } from "../contract/mock.js";
+import { createScratchDatabase, type ScratchDatabase } from "../shared/scratch-database.js";
 import { startServerScript } from "../shared/server-script.js";
 import { settledCount } from "./rows.js";
 
@@ -124,8 +128,18 @@ async function seed(dataDir: string): Promise<string[]> {
   return made.filter((_, i) => i % 97 === 0).map((c) => c.id); // a spread of ids to find
 }
 
+/** Every 201 must be a row. A timed run stops with requests in flight (stored, never seen answered), so
+ * this sends an exact number and waits for every answer, the rows counted before and after by another
+ * connection once they stop changing. */
+async function rowsAgainstCreated(target: Target, scenario: Scenario, count: () => Promise<number>): Promise<string> {
+  const before = await settledCount(count);
+  const run = await load(target, scenario, 0, 20_000);
+  return `${(await settledCount(count)) - before} / ${run.succeeded}`;
+}
+
 const all: Target[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
+const postgres = process.env.DATABASE_URL || process.env.PGHOST ? await createScratchDatabase("crm_bench", "unset DATABASE_URL and PGHOST to bench without it") : undefined;
 try {
   console.error(`seeding ${customers} customers into SQLite…`);
   ids = await seed(dataDir);
@@ -138,6 +152,15 @@ try {
   const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", ...env });
   const unlogged = await startScript("f", "reference CRM on SQLite, no request log", "reference-crm/main.ts", { STORE: "sqlite", REQUEST_LOG: "off", ...env });
   all.push(bare, stub, fastify, prism, sqlite, unlogged);
+  const onPostgres: Target[] = [];
+  if (postgres) {
+    const pgEnv = { STORE: "postgres", DATA_DIR: dataDir, ...postgres.env };
+    onPostgres.push(await startScript("g", "reference CRM on PostgreSQL, 1 worker", "reference-crm/main.ts", pgEnv));
+    onPostgres.push(await startScript("h", "reference CRM on PostgreSQL, 2 workers", "reference-crm/main.ts", { ...pgEnv, WORKERS: "2" }));
+    all.push(...onPostgres);
+  } else {
+    console.error("no PostgreSQL (DATABASE_URL or PG*): benching without it; `pg_virtualenv npm run bench` adds it");
+  }
 
   const scenarios: Scenario[] = [
     { name: "createCustomer", status: 201, targets: all, requests: () => [{ method: "POST", path: "/customer", headers, body }] },
@@ -168,13 +191,15 @@ try {
       console.error(`round ${round} ${scenario.name}: ${scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`).join(", ")}`);
     }
   }
-  // Every 201 must be a row. A timed run stops with requests in flight (stored, never seen answered), so
-  // this run sends an exact number and waits for every answer; rows are counted by a second connection.
-  const store = SqliteCrmStore.open(dataDir);
-  const rowsBefore = await settledCount(store); // the last timed run's stragglers land first
-  const counted = await load(sqlite, scenarios[0]!, 0, 20_000);
-  const rowsAdded = store.count() - rowsBefore;
-  await store.close();
+  const sqliteStore = SqliteCrmStore.open(dataDir);
+  const sqliteRows = await rowsAgainstCreated(sqlite, scenarios[0]!, async () => sqliteStore.count());
+  await sqliteStore.close();
+  const postgresRows: string[] = [];
+  if (postgres) {
+    const pgStore = await PostgresCrmStore.open(postgres.config);
+    for (const target of onPostgres) postgresRows.push(`| PostgreSQL rows added / 201s seen, 20,000 creates to (${target.key}) | ${await rowsAgainstCreated(target, scenarios[0]!, () => pgStore.count())} |`);
+    await pgStore.close();
+  }
   const overhead = await clientOverhead(bare.url);
 
   const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number) =>
@@ -199,11 +224,16 @@ try {
     `| createCustomer p99 b / p99 a | ${ratio(create, stub, bare, (r) => r.p99).toFixed(3)} |`,
     `| createCustomer e/a requests/s (SQLite) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
     `| createCustomer e/f requests/s (the request log's cost) | ${ratio(create, sqlite, unlogged, rps).toFixed(3)} |`,
+    ...onPostgres.flatMap((target) => [
+      `| createCustomer ${target.key}/e requests/s (PostgreSQL against SQLite) | ${ratio(create, target, sqlite, rps).toFixed(3)} |`,
+      `| createCustomer ${target.key}/a requests/s | ${ratio(create, target, bare, rps).toFixed(3)} |`,
+    ]),
     `| findCustomer e/a requests/s (SQLite, ${customers} customers) | ${ratio(find, sqlite, bare, rps).toFixed(3)} |`,
     `| findCustomer e/c requests/s | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
     `| searchCustomers e/a requests/s (SQLite, ${customers} customers) | ${ratio(search, sqlite, bare, rps).toFixed(3)} |`,
     `| searchCustomers e/c requests/s | ${ratio(search, sqlite, fastify, rps).toFixed(3)} |`,
-    `| SQLite rows added / 201s seen, 20,000 creates to (e) | ${rowsAdded} / ${counted.succeeded} |`,
+    `| SQLite rows added / 201s seen, 20,000 creates to (e) | ${sqliteRows} |`,
+    ...postgresRows,
     `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,
     "",
     `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}; client: median of 40 paired blocks of 100 sequential requests.`,
@@ -211,5 +241,6 @@ try {
   console.log(lines.join("\n"));
 } finally {
   await Promise.all(all.map((t) => t.stop()));
+  await postgres?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

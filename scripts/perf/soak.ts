@@ -39,7 +39,7 @@ try {
     autocannon({ url, connections, requests: mix.map((m) => m.request), timeout: 10, ...options });
   console.error(`warming up for 10 s at ${connections} connections…`);
   const warmUp = await load({ duration: 10 });
-  const rowsBefore = await settledCount(store);
+  const rowsBefore = await settledCount(() => store.count());
   const memoryBefore = residentMiB(server.pid);
   // Whole cycles of the mix on every connection, so each status's count is known exactly; sized by the
   // warm-up's best second (its average still includes the server's cold start).
@@ -48,7 +48,7 @@ try {
   console.error(`sending ${amount} requests (about ${seconds} s)…`);
   // The count bounds the run; the duration (autocannon's default is 10 s) only caps it if the server stalls.
   const run = await load({ maxConnectionRequests: perConnection, duration: seconds * 3 });
-  const rowsAdded = (await settledCount(store)) - rowsBefore;
+  const rowsAdded = (await settledCount(() => store.count())) - rowsBefore;
   const memoryAfter = residentMiB(server.pid);
 
   const count = (status: number) => run.statusCodeStats?.[`${status}` as `${number}`]?.count ?? 0;

@@ -27,7 +27,8 @@ export interface StartOptions {
 }
 
 const ansiEscapes = /\u001b\[[0-9;]*m/g;
-const keptLines = 40;
+/** How much of the most recent output is kept, for error messages and tests (some hundred lines). */
+const keptChars = 16 * 1024;
 
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -67,21 +68,22 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     detached: true, // its own process group, so stop() reaches its children too
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const lines: string[] = [];
-  let onLine: (line: string) => void = () => {};
-  // Output is read for as long as the process lives: a full pipe would block the child.
+  // Output is read for as long as the process lives (a full pipe would block the child), but only its tail
+  // is kept, and it is split into lines only until the process is ready: a server that logs every request
+  // under load costs this process (which may be the load generator's) next to nothing.
+  let tail = "";
+  let cut = false;
+  let onLine: ((line: string) => void) | undefined;
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
+      tail += chunk;
+      if (tail.length > keptChars) [tail, cut] = [tail.slice(-keptChars), true];
+      if (!onLine) return;
       const parts = (partial + chunk).split("\n");
       partial = parts.pop() ?? "";
-      for (const raw of parts) {
-        const line = raw.replace(ansiEscapes, "");
-        lines.push(line);
-        if (lines.length > keptLines) lines.shift();
-        onLine(line);
-      }
+      for (const line of parts) onLine?.(line.replace(ansiEscapes, ""));
     });
   }
   const exited = new Promise<number | string>((resolve) =>
@@ -94,7 +96,10 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
 
   const managed: ManagedProcess = {
     pid: child.pid!,
-    recentOutput: () => lines.join("\n"),
+    recentOutput: () => {
+      const lines = tail.replace(ansiEscapes, "").split("\n");
+      return (cut ? lines.slice(1) : lines).join("\n"); // once cut, the first line is a piece of one
+    },
     exited,
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -112,7 +117,7 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     onLine = (line) => {
       if (options.ready.test(line)) {
         clearTimeout(timer);
-        onLine = () => {};
+        onLine = undefined;
         resolve();
       }
     };

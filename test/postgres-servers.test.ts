@@ -1,0 +1,149 @@
+// The reference CRM on a real PostgreSQL, as several processes: two servers started apart share one
+// database; `WORKERS=2` serves the whole API on one port and survives a worker killed under load with every
+// acknowledged record kept; PostgreSQL stopped under a running server gives the contract's 500 (one log line
+// per failed request), no crash, and recovery once it is back; a pool exhausted makes a request wait a
+// bounded time, then 500. (Skipped without a server, see ./support/postgres.ts.)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createClient } from "../generated/client.js";
+import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
+import { playKhoros } from "../scripts/contract/play-khoros.js";
+import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
+import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
+import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
+
+const apiKey = "pg-key";
+const headers = { Authorization: apiKey, "Content-Type": "application/json" };
+let database: ScratchDatabase;
+let dataDir: string;
+const started: StartedServer[] = [];
+
+/** The reference CRM as `npm start` runs it, on the scratch database. */
+async function startCrm(env: Record<string, string> = {}): Promise<StartedServer> {
+  const server = await startServerScript("reference-crm/main.ts", { STORE: "postgres", API_KEY: apiKey, DATA_DIR: dataDir, ...database.env, ...env });
+  started.push(server);
+  return server;
+}
+
+const post = (url: string, path: string, body: unknown) => fetch(`${url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+
+describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
+  beforeEach(async () => {
+    database = await createScratchDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), "crm-pg-"));
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.process.stop()));
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("two servers started apart share one database: what one makes, the other finds, updates and lists", async () => {
+    const [one, other] = await Promise.all([startCrm(), startCrm()]);
+    const customer = (await (await post(one.url, "/customer", { customSearchableCustomerFieldOne: "@shared" })).json()) as { id: string };
+    const crmCase = (await (await post(one.url, "/case", { customerId: customer.id, title: "Shared" })).json()) as { id: string };
+    expect(await (await fetch(`${other.url}/customer/${customer.id}`, { headers })).json()).toMatchObject({ id: customer.id, customSearchableCustomerFieldOne: "@shared" });
+    expect(await (await post(other.url, "/customers", { customSearchableCustomerFieldOne: "@SHARED" })).json()).toEqual([expect.objectContaining({ id: customer.id })]);
+    const patched = await fetch(`${other.url}/case/${crmCase.id}`, { method: "PATCH", headers, body: '{"status":"closed"}' });
+    expect(patched.status).toBe(201);
+    expect(await (await fetch(`${one.url}/customer/${customer.id}/cases`, { headers })).json()).toEqual([expect.objectContaining({ id: crmCase.id, status: "closed" })]);
+  });
+
+  it("WORKERS=2 serves the whole API on one port: the agent's journey passes", async () => {
+    const server = await startCrm({ WORKERS: "2" });
+    expect(server.line).toContain("· 2 workers ·");
+    const steps = await playKhoros(createClient({ baseUrl: server.url, apiKey }), true);
+    expect(steps.filter((step) => step.problems.length > 0)).toEqual([]);
+  });
+
+  it("WORKERS=2, one worker killed with SIGKILL under load: every acknowledged customer kept, the port keeps answering", async () => {
+    const server = await startCrm({ WORKERS: "2", NODE_ENV: "production", REQUEST_LOG: "off" });
+    const acknowledged: string[] = [];
+    let lost = 0;
+    let stop = false;
+    const client = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        const answer = await post(server.url, "/customer", { customSearchableCustomerFieldOne: `load ${n}-${i}` }).catch(() => undefined);
+        if (answer?.status === 201) acknowledged.push(((await answer.json()) as { id: string }).id);
+        else lost++; // in flight on the killed worker: never acknowledged
+      }
+    };
+    const clients = Array.from({ length: 16 }, (_, n) => client(n));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const workers = execFileSync("pgrep", ["-P", String(server.process.pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
+    expect(workers).toHaveLength(2);
+    process.kill(workers[0]!, "SIGKILL");
+    const beforeKill = acknowledged.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    stop = true;
+    await Promise.all(clients);
+    expect(acknowledged.length - beforeKill).toBeGreaterThan(50); // the other worker kept answering
+    expect(lost).toBeLessThan(50);
+    expect(server.process.recentOutput()).toMatch(new RegExp(`worker ${workers[0]} ended \\(SIGKILL\\); starting another`));
+    const store = await PostgresCrmStore.open(database.config);
+    try {
+      const missing = [];
+      for (const id of acknowledged) if (!(await store.getCustomer(id))) missing.push(id);
+      expect(missing).toEqual([]);
+      expect(await store.count()).toBeGreaterThanOrEqual(acknowledged.length);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  // pg_virtualenv makes the cluster 'regress' of PGVERSION: the test can stop and start it.
+  it.skipIf(!process.env.PGVERSION)("PostgreSQL stopped under the server: the contract's 500, one log line per failed request, no crash, and recovery", async () => {
+    const server = await startCrm();
+    const create = () => post(server.url, "/customer", { customSearchableCustomerFieldOne: "@restart" });
+    expect((await create()).status).toBe(201);
+    const cluster = (action: string) => execFileSync("pg_ctlcluster", [process.env.PGVERSION!, "regress", action], { stdio: "ignore" });
+    cluster("stop");
+    try {
+      const failed = [];
+      for (let i = 0; i < 3; i++) failed.push(await create());
+      for (const answer of failed) {
+        expect(answer.status).toBe(500);
+        expect(await answer.json()).toEqual({ error: "unexpected_error", message: "Something went wrong on our side. Please try again later." });
+      }
+      const logged = server.process.recentOutput().split("\n").filter((line) => line.includes('"The handler threw."'));
+      expect(logged).toHaveLength(3);
+      expect(await (await fetch(`${server.url}/meta/object/case`, { headers })).json()).toMatchObject({ name: "case" }); // no database needed: still answering
+    } finally {
+      cluster("start");
+    }
+    // PostgreSQL takes a moment to accept connections again; the same server, not restarted, then creates.
+    await vi.waitFor(async () => expect((await create()).status).toBe(201), { timeout: 15_000, interval: 200 });
+  }, 60_000);
+
+  it("a pool exhausted: a request waits a bounded time for a connection, then gets the contract's 500", async () => {
+    const store = await PostgresCrmStore.open({ ...database.config, max: 1, connectionTimeoutMillis: 300 });
+    const blocker = new pg.Client(database.config);
+    let crm: CrmTestServer | undefined;
+    try {
+      crm = await startCrmServer(store);
+      const customer = (await (await fetch(`${crm.url}/customer`, { method: "POST", headers: { ...headers, Authorization: apiKeys.primary }, body: "{}" })).json()) as { id: string };
+      // Another connection locks the customer's row; an update then holds the pool's one connection, waiting.
+      await blocker.connect();
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT id FROM customers WHERE id = $1 FOR UPDATE", [customer.id]);
+      const keyed = { ...headers, Authorization: apiKeys.primary };
+      const held = fetch(`${crm.url}/customer/${customer.id}`, { method: "PATCH", headers: keyed, body: '{"customSearchableCustomerFieldOne":"x"}' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const waited = await fetch(`${crm.url}/customer/${customer.id}`, { headers: keyed });
+      expect([waited.status, await waited.json()]).toEqual([500, { error: "unexpected_error", message: expect.any(String) }]);
+      // It waited for a connection until the pool's timeout, and said so in the log (never in the answer).
+      const logged = crm.logs.find((entry) => entry.requestId === waited.headers.get("x-request-id"));
+      expect(String(logged?.detail)).toMatch(/timeout exceeded when trying to connect/);
+      await blocker.query("COMMIT");
+      expect((await held).status).toBe(201); // the held request completes once the row is free
+    } finally {
+      await blocker.end().catch(() => {});
+      await crm?.close();
+      await store.close();
+    }
+  });
+});
