@@ -19,6 +19,8 @@ function random40(): number {
 }
 
 let last = { time: 0, high: 0, low: 0 };
+/** An id's 16 bytes (time 6, random 10), spelled in hex: much faster than Number#toString(16) beyond 2^31. */
+const bytes = Buffer.alloc(16);
 
 /** A new id such as `cus_0192f3a1c2d47e8a9b3c4d5e6f708192`, after every id this process made before. */
 export function newId(prefix: string): string {
@@ -29,5 +31,8 @@ export function newId(prefix: string): string {
   if (low >= two40) [high, low] = [high + 1, low - two40];
   if (high >= two40) [time, high, low] = [time + 1, random40(), random40()];
   last = { time, high, low };
-  return `${prefix}_${time.toString(16).padStart(12, "0")}${high.toString(16).padStart(10, "0")}${low.toString(16).padStart(10, "0")}`;
+  bytes.writeUIntBE(time, 0, 6);
+  bytes.writeUIntBE(high, 6, 5);
+  bytes.writeUIntBE(low, 11, 5);
+  return `${prefix}_${bytes.toString("hex")}`;
 }

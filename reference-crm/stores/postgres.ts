@@ -4,6 +4,7 @@
 // the server's locale). Interactions are kept in their case's row as a JSON array, in order.
 import pg from "pg";
 import { newId } from "../ids.js";
+import { GroupCommit } from "./group-commit.js";
 import {
   type CaseChanges,
   caseColumns,
@@ -157,10 +158,14 @@ const customerRowColumns = ["id", ...customerColumns];
 const customerSelect = ["id", ...customerFieldNames].map(quote).join(", ");
 const caseSelect = caseColumns.map((column) => (column === "interactions" ? `${quote(column)}::text AS ${quote(column)}` : quote(column))).join(", ");
 const keys = searchableCustomerFields.map((field) => quote(keyColumn(field)));
-const placeholders = (count: number) => Array.from({ length: count }, (_, i) => `$${i + 1}`).join(", ");
+
+/** Customers, given as one array per column. */
+const insertCustomers = `INSERT INTO customers (${customerRowColumns.map(quote).join(", ")})
+    SELECT * FROM unnest(${customerRowColumns.map((_, i) => `$${i + 1}::text[]`).join(", ")})`;
 
 const statements = {
-  insertCustomer: `INSERT INTO customers (${customerRowColumns.map(quote).join(", ")}) VALUES (${placeholders(customerRowColumns.length)})`,
+  // The customers created in one turn of the event loop (see GroupCommit).
+  insertCustomers,
   selectCustomer: `SELECT ${customerSelect} FROM customers WHERE id = $1`,
   customerExists: "SELECT 1 FROM customers WHERE id = $1",
   countCustomers: "SELECT count(*) AS n FROM customers",
@@ -174,8 +179,7 @@ const statements = {
   selectCase: `SELECT ${caseSelect} FROM cases WHERE id = $1`,
   selectCases: `SELECT ${caseSelect} FROM cases WHERE customer_id = $1 ORDER BY id DESC`,
   // One array per column; the ids already here are skipped.
-  addCustomers: `INSERT INTO customers (${customerRowColumns.map(quote).join(", ")})
-    SELECT * FROM unnest(${customerRowColumns.map((_, i) => `$${i + 1}::text[]`).join(", ")}) ON CONFLICT (id) DO NOTHING RETURNING id`,
+  addCustomers: `${insertCustomers} ON CONFLICT (id) DO NOTHING RETURNING id`,
   addCases: `INSERT INTO cases (${caseColumns.map(quote).join(", ")})
     SELECT * FROM unnest(${caseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}[]`).join(", ")}) ON CONFLICT (id) DO NOTHING RETURNING id`,
   continueCaseNumbers: "SELECT setval('case_numbers', max(number)) FROM cases",
@@ -188,6 +192,7 @@ const byColumn = (rows: readonly unknown[][], width: number) => Array.from({ len
 
 export class PostgresCrmStore implements CrmStore {
   readonly #pool: pg.Pool;
+  readonly #newCustomers: GroupCommit<unknown[]>;
 
   /**
    * Connects (by default to DATABASE_URL if set, else where pg's PG* variables say) and migrates. A query
@@ -215,11 +220,13 @@ export class PostgresCrmStore implements CrmStore {
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#newCustomers = new GroupCommit((rows) => query(pool, statements.insertCustomers, byColumn(rows, customerRowColumns.length)));
   }
 
+  /** Resolves once the customer is committed; creates of one turn share one statement (group commit). */
   async createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
     const customer: StoredCustomer = { id: newId("cus"), ...pick(fields, customerFieldNames) };
-    await query(this.#pool, statements.insertCustomer, [customer.id, ...customerColumnValues(customer)]);
+    await this.#newCustomers.add([customer.id, ...customerColumnValues(customer)]);
     return customer;
   }
 
@@ -308,6 +315,7 @@ export class PostgresCrmStore implements CrmStore {
   }
 
   async close(): Promise<void> {
+    await this.#newCustomers.flush();
     if (!this.#pool.ending) await this.#pool.end();
   }
 }

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { newId } from "../ids.js";
+import { GroupCommit } from "./group-commit.js";
 import {
   type CaseChanges,
   caseColumns,
@@ -112,19 +113,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface PendingCreate {
-  customer: StoredCustomer;
-  resolve(customer: StoredCustomer): void;
-  reject(error: unknown): void;
-}
-
 export class SqliteCrmStore implements CrmStore {
   readonly #db: Database;
   readonly #statements: Record<string, BetterSqlite3.Statement>;
-  readonly #insertBatch: (batch: PendingCreate[]) => void;
+  readonly #newCustomers: GroupCommit<StoredCustomer>;
   /** Statements built per request shape (which fields a search or an update names): a finite set, each prepared once. */
   readonly #byShape = new Map<string, BetterSqlite3.Statement>();
-  #pending: PendingCreate[] = [];
 
   /** Opens (creating the folder and file if needed) `<dataDir>/crm.sqlite` and migrates it. */
   static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteCrmStore {
@@ -161,20 +155,20 @@ export class SqliteCrmStore implements CrmStore {
         selectCases: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE customer_id = ? ORDER BY id DESC`,
       }).map(([name, sql]) => [name, db.prepare(sql)]),
     );
-    this.#insertBatch = db.transaction((batch: PendingCreate[]) => {
-      for (const { customer } of batch) this.#statements.insertCustomer!.run(customer.id, ...customerColumnValues(customer));
+    const insertCustomers = db.transaction((customers: StoredCustomer[]) => {
+      for (const customer of customers) this.#statements.insertCustomer!.run(customer.id, ...customerColumnValues(customer));
     });
+    this.#newCustomers = new GroupCommit(insertCustomers);
   }
 
   /**
    * Resolves once the customer is committed. Creates that arrive in the same turn of the event loop share
-   * one transaction (group commit): one write of the log instead of one each. If it fails, all of them fail.
+   * one transaction (group commit): one write of the log instead of one each.
    */
-  createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
-    return new Promise((resolve, reject) => {
-      if (this.#pending.length === 0) setImmediate(() => this.#commitPending());
-      this.#pending.push({ customer: { id: newId("cus"), ...pick(fields, customerFieldNames) }, resolve, reject });
-    });
+  async createCustomer(fields: CustomerFields): Promise<StoredCustomer> {
+    const customer: StoredCustomer = { id: newId("cus"), ...pick(fields, customerFieldNames) };
+    await this.#newCustomers.add(customer);
+    return customer;
   }
 
   async getCustomer(id: string): Promise<StoredCustomer | undefined> {
@@ -245,7 +239,7 @@ export class SqliteCrmStore implements CrmStore {
   }
 
   async close(): Promise<void> {
-    if (this.#pending.length > 0) this.#commitPending();
+    await this.#newCustomers.flush();
     if (this.#db.open) this.#db.close();
   }
 
@@ -253,17 +247,5 @@ export class SqliteCrmStore implements CrmStore {
     let statement = this.#byShape.get(sql);
     if (!statement) this.#byShape.set(sql, (statement = this.#db.prepare(sql)));
     return statement;
-  }
-
-  #commitPending(): void {
-    const batch = this.#pending;
-    this.#pending = [];
-    try {
-      this.#insertBatch(batch);
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    for (const pending of batch) pending.resolve(pending.customer);
   }
 }

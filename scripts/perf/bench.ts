@@ -7,12 +7,14 @@
 //                    (g) one and (h) two worker processes
 //   findCustomer     (a) bare, (c) Fastify and (e) the reference CRM, all reading one SQLite file of 100,000 customers
 //   searchCustomers  the same three, by a searchable field that 5 customers share
+// Each server's CPU time per request is shown beside its rate (and PostgreSQL's, for g and h): on a small
+// machine the load generator, the servers and the database share the cores, and this says who used them.
 // Then the rows of each store are counted against the 201s seen, and the generated client is timed against
 // hand-written fetch on the baseline. Prints Markdown tables; ratios are medians of per-round ratios.
 //   BENCH_SECONDS  length of each run (default 5)   BENCH_ROUNDS  number of rounds (default 3)
 //   BENCH_CUSTOMERS  customers in the SQLite file (default 100000)
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "../../generated/client.js";
@@ -21,6 +23,7 @@ import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startMock } from "../contract/mock.js";
 import { createScratchDatabase, type ScratchDatabase } from "../shared/scratch-database.js";
 import { startServerScript } from "../shared/server-script.js";
+import { cpuSeconds } from "./cpu.js";
 import { settledCount } from "./rows.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -41,12 +44,14 @@ interface Target {
   key: string;
   name: string;
   url: string;
+  /** Its process group, whose CPU time is measured (none for Prism). */
+  group?: number;
   stop(): Promise<void>;
 }
 
 async function startScript(key: string, name: string, script: string, env: Record<string, string>): Promise<Target> {
   const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env });
-  return { key, name, url, stop: () => child.stop() };
+  return { key, name, url, group: child.pid, stop: () => child.stop() };
 }
 
 interface Run {
@@ -56,6 +61,9 @@ interface Run {
   succeeded: number;
   others: number;
   errors: number;
+  /** CPU time per request, in µs, of the server's processes and of PostgreSQL's. */
+  serverCpu?: number;
+  postgresCpu?: number;
 }
 
 /** One operation under load: the requests it sends, and the status that counts as success. */
@@ -72,9 +80,19 @@ const cycle = <T>(values: T[]) => values[next++ % values.length]!;
 
 /** Loads the target for `duration` seconds, or with exactly `amount` requests (waiting for every answer). */
 async function load(target: Target, scenario: Scenario, duration: number, amount?: number): Promise<Run> {
+  const before = target.group && cpuSeconds(target.group);
   const result = await autocannon({ url: target.url, requests: scenario.requests(), connections, ...(amount ? { amount } : { duration }) });
+  const after = target.group && cpuSeconds(target.group);
   const succeeded = result.statusCodeStats?.[`${scenario.status}` as `${number}`]?.count ?? 0;
-  return { rps: result.requests.average, p99: result.latency.p99, succeeded, others: result.requests.total - succeeded, errors: result.errors };
+  const perRequest = (seconds: number) => (seconds * 1e6) / result.requests.total;
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    succeeded,
+    others: result.requests.total - succeeded,
+    errors: result.errors,
+    ...(before && after && { serverCpu: perRequest(after.server - before.server), postgresCpu: perRequest(after.postgres - before.postgres) }),
+  };
 }
 
 const median = (values: number[]) => {
@@ -207,12 +225,14 @@ try {
   const rps = (run: Run) => run.rps;
   const [create, find, search] = scenarios as [Scenario, Scenario, Scenario];
   const lines = [
-    `| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors |`,
-    `| --- | --- | --- | --- | --- | --- |`,
+    `| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors | server CPU µs/request | PostgreSQL CPU µs/request |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
     ...scenarios.flatMap((scenario) =>
       scenario.targets.map((t) => {
         const r = runsOf(scenario, t);
-        return `| ${scenario.name} | (${t.key}) ${t.name} | ${Math.round(median(r.map(rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.others, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} |`;
+        const cpu = (pick: (run: Run) => number | undefined) => (r.every((x) => pick(x) !== undefined) ? Math.round(median(r.map((x) => pick(x)!))) : "–");
+        const postgresCpu = onPostgres.includes(t) ? cpu((x) => x.postgresCpu) : "–";
+        return `| ${scenario.name} | (${t.key}) ${t.name} | ${Math.round(median(r.map(rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.others, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} | ${cpu((x) => x.serverCpu)} | ${postgresCpu} |`;
       }),
     ),
     "",
@@ -236,7 +256,7 @@ try {
     ...postgresRows,
     `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,
     "",
-    `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}; client: median of 40 paired blocks of 100 sequential requests.`,
+    `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}, ${availableParallelism()} cores shared by the load generator, the servers and PostgreSQL; client: median of 40 paired blocks of 100 sequential requests.`,
   ];
   console.log(lines.join("\n"));
 } finally {
