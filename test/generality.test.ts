@@ -11,6 +11,15 @@ import type { StartedServer } from "../scripts/shared/server-script.js";
 import { copyProject, type ProjectCopy } from "./support/project-copy.js";
 
 const responses = "../components/responses";
+/** The errors of a secured operation that takes a JSON body. */
+const writeErrors = {
+  "400": { $ref: `${responses}/InvalidPayload.yaml` },
+  "401": { $ref: `${responses}/Unauthorized.yaml` },
+  "406": { $ref: `${responses}/NotAcceptable.yaml` },
+  "413": { $ref: `${responses}/PayloadTooLarge.yaml` },
+  "422": { $ref: `${responses}/FieldValidationFailed.yaml` },
+  "500": { $ref: `${responses}/UnexpectedError.yaml` },
+};
 const thingPath = {
   parameters: [{ name: "thingId", in: "path", required: true, schema: { type: "string" } }],
   get: {
@@ -34,12 +43,7 @@ const thingPath = {
     requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
     responses: {
       "204": { description: "Updated." },
-      "400": { $ref: `${responses}/InvalidPayload.yaml` },
-      "401": { $ref: `${responses}/Unauthorized.yaml` },
-      "406": { $ref: `${responses}/NotAcceptable.yaml` },
-      "413": { $ref: `${responses}/PayloadTooLarge.yaml` },
-      "422": { $ref: `${responses}/FieldValidationFailed.yaml` },
-      "500": { $ref: `${responses}/UnexpectedError.yaml` },
+      ...writeErrors,
     },
   },
 };
@@ -56,12 +60,7 @@ const searchPath = {
           "text/plain": { schema: { type: "string" }, "x-text-from": "[].name" },
         },
       },
-      "400": { $ref: `${responses}/InvalidPayload.yaml` },
-      "401": { $ref: `${responses}/Unauthorized.yaml` },
-      "406": { $ref: `${responses}/NotAcceptable.yaml` },
-      "413": { $ref: `${responses}/PayloadTooLarge.yaml` },
-      "422": { $ref: `${responses}/FieldValidationFailed.yaml` },
-      "500": { $ref: `${responses}/UnexpectedError.yaml` },
+      ...writeErrors,
     },
   },
 };
