@@ -77,10 +77,10 @@ export function createClient(options: ClientOptions) {
      *
      * Khoros Marketing searches the CRM's customers by their searchable custom fields.
      *
-     * **Kit decisions:** the body holds the searchable custom fields only, at least one; a customer matches
-     * when every field given equals its value, ignoring case; at most 100 matches, newest first. With no
-     * match the answer is 204 without a body. The vendor lists no 422 here, so a field of the wrong type
-     * is a 400 naming it. 406 and 413 are additions.
+     * **Kit decisions:** the body holds the searchable custom fields only; a customer matches when every
+     * field given equals its value, ignoring case; at most 100 matches, newest first. With no match, or no
+     * criterion at all (`{}`, or only `null`s), the answer is 204 without a body. The vendor lists no 422
+     * here, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
      */
     searchCustomers<Accept extends ResponseMediaType<SearchCustomers> = "application/json">(
       body: RequestBody<SearchCustomers>,
@@ -97,8 +97,9 @@ export function createClient(options: ClientOptions) {
      * **Kit decisions:** the reference CRM ranks its customers by how many of the profile's facts
      * (`screenName`, `displayName`, `email`, each phone, order, case and account number) equal one of
      * their searchable custom fields, ignoring case; a customer matching none is no candidate; ties go to
-     * the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). The vendor
-     * lists no 422, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
+     * the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). A property
+     * the body does not list is ignored. The vendor lists no 422, so a field of the wrong type is a 400
+     * naming it. 406 and 413 are additions.
      */
     bestmatchCustomers<Accept extends ResponseMediaType<BestmatchCustomers> = "application/json">(
       body: RequestBody<BestmatchCustomers>,
@@ -122,7 +123,8 @@ export function createClient(options: ClientOptions) {
     /**
      * Update a customer's details (`PATCH /customer/{id}`).
      *
-     * Khoros Marketing changes some custom fields of a customer: only the fields given change.
+     * Khoros Marketing changes some custom fields of a customer: only the fields given change, and a
+     * `null` changes nothing (it never clears a field; `""` sets it to empty).
      *
      * **Kit decisions:** the answer is 201 with the customer, as the vendor documents it; an unknown id is
      * 404 (an addition, with 406 and 413); the 400-versus-422 split is createCustomer's.
@@ -151,9 +153,11 @@ export function createClient(options: ClientOptions) {
      *
      * Khoros Marketing files a case for a customer, with the social interactions attached in order.
      *
-     * **Kit decisions:** `customerId` (not the schema's `customId`, a typo) and `title` are required; a
-     * `customerId` that is no customer of this CRM is a 422 naming it; a new case is `open`. 406 and 413
-     * are additions.
+     * **Kit decisions:** the customer is named by `customerId` (the vendor's example) or `customId` (the
+     * vendor's schema): either is accepted, one is required, and both naming different customers is a 422
+     * naming both; `title` is required. A customer that is not one of this CRM's is a 422 naming the field
+     * sent. A new case is `open`. 406 and 413 are additions. Interactions are kept with every property
+     * Khoros sent (see InteractionInput).
      */
     createCase<Accept extends ResponseMediaType<CreateCase> = "application/json">(
       body: RequestBody<CreateCase>,
@@ -180,9 +184,11 @@ export function createClient(options: ClientOptions) {
      * Khoros Marketing changes a case: its fields, new interactions, or its status. (The vendor's page
      * describes this operation with createCase's sentence, "Create a new case with interactions".)
      *
-     * **Kit decisions:** nothing is required and only the fields given change; interactions are added
-     * after the case's own; `status` closes or reopens the case (an addition); the answer is 201, as the
-     * vendor's page has it (its export says 200); an unknown id is 404 (an addition, with 406 and 413).
+     * **Kit decisions:** nothing is required and only the fields given change (a `null` changes nothing);
+     * interactions are added after the case's own; `status` closes or reopens the case (an addition); a
+     * case does not move between customers, so a `customerId` or `customId` naming another customer than
+     * the case's is a 422; the answer is 201, as the vendor's page has it (its export says 200); an unknown
+     * id is 404 (an addition, with 406 and 413).
      */
     updateCase<Accept extends ResponseMediaType<UpdateCase> = "application/json">(
       body: RequestBody<UpdateCase>,

@@ -15,6 +15,7 @@ import { errorFrom, type PlaceholderValues } from "../src/server-errors.js";
 import * as validators from "./validators.js";
 
 export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, ObjectStructure, RequestContext } from "../src/server-runtime.js";
+export type { WithoutNulls } from "../src/operation-types.js";
 export { sendError } from "../src/answers.js";
 export { stopGracefully } from "../src/http-server.js";
 
@@ -362,6 +363,7 @@ export const errorCatalogue = {
   loneSurrogate: { error: "invalid_payload", message: "The request body has a lone surrogate escape (\\ud800 to \\udfff), which a JSON text cannot carry." },
   emptyBody: { error: "invalid_payload", message: "The request body is empty; this operation needs a JSON object." },
   notAnObject: { error: "invalid_payload", message: "The request body must be a JSON object." },
+  nestedTooDeep: { error: "invalid_payload", message: "The request body nests deeper than {depth} levels." },
   wrongContentType: { error: "invalid_payload", message: "The request body must be sent as Content-Type: application/json (UTF-8)." },
   unknownField: { error: "invalid_field", message: "{name} is not a field of this request." },
   invalidField: { error: "invalid_field", message: "{problems}" },
@@ -375,10 +377,11 @@ export const errorCatalogue = {
   badRequest: { error: "bad_request", message: "The request is not valid HTTP." },
   requestTimeout: { error: "request_timeout", message: "The request took too long to arrive." },
   headersTooLarge: { error: "headers_too_large", message: "The request headers are larger than this server accepts." },
-  noSearchCriteria: { error: "invalid_payload", message: "Search by at least one of: {fields}." },
   customerNotFound: { error: "customer_not_found", message: "No customer has the id {id}." },
   caseNotFound: { error: "case_not_found", message: "No case has the id {id}." },
-  unknownCustomerId: { error: "field_validation_error", message: "customerId {id} is not a customer of this CRM." },
+  unknownCustomerId: { error: "field_validation_error", message: "{field} {id} is not a customer of this CRM." },
+  customerIdsDiffer: { error: "field_validation_error", message: "customerId {customerId} and customId {customId} name different customers." },
+  caseCustomerFixed: { error: "field_validation_error", message: "{field} {id} is not the customer of case {caseId}: a case does not move between customers." },
   metaTypeNotSupported: { error: "meta_type_not_supported", message: "Requested meta type {type} is not supported: use {supported}." },
 } as const;
 

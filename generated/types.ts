@@ -38,10 +38,10 @@ export interface paths {
          * Find all customers matching the provided set of criteria
          * @description Khoros Marketing searches the CRM's customers by their searchable custom fields.
          *
-         *     **Kit decisions:** the body holds the searchable custom fields only, at least one; a customer matches
-         *     when every field given equals its value, ignoring case; at most 100 matches, newest first. With no
-         *     match the answer is 204 without a body. The vendor lists no 422 here, so a field of the wrong type
-         *     is a 400 naming it. 406 and 413 are additions.
+         *     **Kit decisions:** the body holds the searchable custom fields only; a customer matches when every
+         *     field given equals its value, ignoring case; at most 100 matches, newest first. With no match, or no
+         *     criterion at all (`{}`, or only `null`s), the answer is 204 without a body. The vendor lists no 422
+         *     here, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
          */
         post: operations["searchCustomers"];
         delete?: never;
@@ -66,8 +66,9 @@ export interface paths {
          *     **Kit decisions:** the reference CRM ranks its customers by how many of the profile's facts
          *     (`screenName`, `displayName`, `email`, each phone, order, case and account number) equal one of
          *     their searchable custom fields, ignoring case; a customer matching none is no candidate; ties go to
-         *     the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). The vendor
-         *     lists no 422, so a field of the wrong type is a 400 naming it. 406 and 413 are additions.
+         *     the newest; at most 10. Nothing matching is 200 with `[]` (the vendor lists no 204 here). A property
+         *     the body does not list is ignored. The vendor lists no 422, so a field of the wrong type is a 400
+         *     naming it. 406 and 413 are additions.
          */
         post: operations["bestmatchCustomers"];
         delete?: never;
@@ -102,7 +103,8 @@ export interface paths {
         head?: never;
         /**
          * Update a customer's details
-         * @description Khoros Marketing changes some custom fields of a customer: only the fields given change.
+         * @description Khoros Marketing changes some custom fields of a customer: only the fields given change, and a
+         *     `null` changes nothing (it never clears a field; `""` sets it to empty).
          *
          *     **Kit decisions:** the answer is 201 with the customer, as the vendor documents it; an unknown id is
          *     404 (an addition, with 406 and 413); the 400-versus-422 split is createCustomer's.
@@ -150,9 +152,11 @@ export interface paths {
          * Create a new case with interactions
          * @description Khoros Marketing files a case for a customer, with the social interactions attached in order.
          *
-         *     **Kit decisions:** `customerId` (not the schema's `customId`, a typo) and `title` are required; a
-         *     `customerId` that is no customer of this CRM is a 422 naming it; a new case is `open`. 406 and 413
-         *     are additions.
+         *     **Kit decisions:** the customer is named by `customerId` (the vendor's example) or `customId` (the
+         *     vendor's schema): either is accepted, one is required, and both naming different customers is a 422
+         *     naming both; `title` is required. A customer that is not one of this CRM's is a 422 naming the field
+         *     sent. A new case is `open`. 406 and 413 are additions. Interactions are kept with every property
+         *     Khoros sent (see InteractionInput).
          */
         post: operations["createCase"];
         delete?: never;
@@ -190,9 +194,11 @@ export interface paths {
          * @description Khoros Marketing changes a case: its fields, new interactions, or its status. (The vendor's page
          *     describes this operation with createCase's sentence, "Create a new case with interactions".)
          *
-         *     **Kit decisions:** nothing is required and only the fields given change; interactions are added
-         *     after the case's own; `status` closes or reopens the case (an addition); the answer is 201, as the
-         *     vendor's page has it (its export says 200); an unknown id is 404 (an addition, with 406 and 413).
+         *     **Kit decisions:** nothing is required and only the fields given change (a `null` changes nothing);
+         *     interactions are added after the case's own; `status` closes or reopens the case (an addition); a
+         *     case does not move between customers, so a `customerId` or `customId` naming another customer than
+         *     the case's is a 422; the answer is 201, as the vendor's page has it (its export says 200); an unknown
+         *     id is 404 (an addition, with 406 and 413).
          */
         patch: operations["updateCase"];
         trace?: never;
@@ -252,6 +258,24 @@ export interface components {
              */
             customSearchableCustomerFieldTwo?: string;
         };
+        /**
+         * @description The searchable custom fields as Khoros sends them: each field SearchableCustomerFields declares, in its
+         *     input form. `npm run generate` derives that form from the declaration (see `x-input-of` in the README):
+         *     any field may be `null`, read as not sent; a `checkbox` also takes `true`, `false`, `"true"` and
+         *     `"false"`; a `single_sel_list` each list value's `value` or `name`.
+         */
+        SearchableCustomerFieldsInput: {
+            /**
+             * @description A custom field of the customer that agents can search on (the vendor's example).
+             * @example @jane_doe
+             */
+            customSearchableCustomerFieldOne?: string | null;
+            /**
+             * @description A second custom field that agents can search on (the vendor's example).
+             * @example ACME-00042
+             */
+            customSearchableCustomerFieldTwo?: string | null;
+        };
         /** @description The customer's custom fields that agents cannot search on; see SearchableCustomerFields for the `x-` extensions. */
         NonSearchableCustomerFields: {
             /**
@@ -266,19 +290,40 @@ export interface components {
             customNonSearchableCustomerFieldTwo?: string;
         };
         /**
-         * @description The custom fields of a customer record: the searchable ones and the others. Declare a field once, in
-         *     SearchableCustomerFields.yaml or NonSearchableCustomerFields.yaml, and `npm run generate` carries it to
-         *     the validators, the types, the object structure Khoros shows its admins, search and the database.
+         * @description The non-searchable custom fields as Khoros sends them: each field NonSearchableCustomerFields declares,
+         *     in its input form (derived by `npm run generate`, as for SearchableCustomerFieldsInput).
          */
-        CustomerFields: components["schemas"]["SearchableCustomerFields"] & components["schemas"]["NonSearchableCustomerFields"];
-        /** @description The body of createCustomer. Every custom field is optional; a property not listed is rejected with 400. */
-        CreateCustomerRequest: components["schemas"]["CustomerFields"];
+        NonSearchableCustomerFieldsInput: {
+            /**
+             * @description A custom field of the customer that agents cannot search on (the vendor's example).
+             * @example Prefers e-mail over phone
+             */
+            customNonSearchableCustomerFieldOne?: string | null;
+            /**
+             * @description A second custom field that agents cannot search on (the vendor's example).
+             * @example Joined through the spring campaign
+             */
+            customNonSearchableCustomerFieldTwo?: string | null;
+        };
+        /** @description The custom fields of a customer as Khoros sends them, each of which may be `null` (read as not sent). */
+        CustomerFieldsInput: components["schemas"]["SearchableCustomerFieldsInput"] & components["schemas"]["NonSearchableCustomerFieldsInput"];
+        /**
+         * @description The body of createCustomer. Every custom field is optional, and a `null` is read as not sent; a property
+         *     not listed is rejected with 400 (the vendor's "invalid field in payload").
+         */
+        CreateCustomerRequest: components["schemas"]["CustomerFieldsInput"];
         /**
          * Format: uri
          * @description Where the agent clicks to see the customer in the CRM.
          * @example https://crm.example-company.test/api/v1/agent/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192
          */
         CustomerUrl: string;
+        /**
+         * @description The custom fields of a customer record: the searchable ones and the others. Declare a field once, in
+         *     SearchableCustomerFields.yaml or NonSearchableCustomerFields.yaml, and `npm run generate` carries it to
+         *     the validators, the types, the object structure Khoros shows its admins, search and the database.
+         */
+        CustomerFields: components["schemas"]["SearchableCustomerFields"] & components["schemas"]["NonSearchableCustomerFields"];
         /** @description A customer record as the CRM stored it. */
         Customer: {
             /**
@@ -366,86 +411,92 @@ export interface components {
             message: components["schemas"]["ErrorMessage"];
         };
         /**
-         * @description The body of searchCustomers: the searchable custom fields to match, at least one. A customer matches
-         *     when every field given equals its value, ignoring case (**Kit decision**).
+         * @description The body of searchCustomers: the searchable custom fields to match. A customer matches when every field
+         *     given equals its value, ignoring case (**Kit decision**). A `null` is no criterion; with no criterion at
+         *     all the answer is 204 (nobody), not an error.
          */
-        SearchCustomersRequest: components["schemas"]["SearchableCustomerFields"];
-        /** @description Customers, newest first. */
+        SearchCustomersRequest: components["schemas"]["SearchableCustomerFieldsInput"];
+        /** @description Customers, in the order the response describes (newest first for a search, best first for a best match). */
         CustomerList: components["schemas"]["Customer"][];
-        /** @description The customers' urls, one per line (newest first), in plain text. */
+        /** @description The customers' urls, one per line, in the order of the JSON list, in plain text. */
         CustomerUrlList: string;
-        /** @description A postal address Khoros knows for the social profile. Every line is optional. */
+        /**
+         * @description A postal address Khoros knows for the social profile. Every line is optional and may be `null`; the
+         *     object is open, as the vendor leaves it (a property not listed is accepted and ignored).
+         */
         Address: {
             /** @example 1 Main Street */
-            streetOne?: string;
+            streetOne?: string | null;
             /**
              * @description An optional second line.
              * @example Suite 200
              */
-            streetTwo?: string;
+            streetTwo?: string | null;
             /** @example Austin */
-            city?: string;
+            city?: string | null;
             /** @example TX */
-            state?: string;
+            state?: string | null;
             /**
              * @description The postal code.
              * @example 78701
              */
-            zip?: string;
+            zip?: string | null;
         };
         /**
          * @description What Khoros knows of the social profile an agent is looking at; every field is optional, and usually
          *     only `displayName`, `screenName` and `profileUrl` are sent. The vendor types `accountNumbers` as one
-         *     string but describes a list: both are accepted (**Kit decision**, the wider reading).
+         *     string but describes a list: both are accepted (**Kit decision**, the wider reading). **Tolerance
+         *     (2.2.0):** any field may be `null` (read as not sent), and the object is open: a property not listed is
+         *     accepted and ignored.
          */
         BestMatchRequest: {
             /**
              * @description The user's name as shown on the network.
              * @example Jane Doe
              */
-            displayName?: string;
+            displayName?: string | null;
             /**
              * @description The user's handle on the network.
              * @example @jane_doe
              */
-            screenName?: string;
+            screenName?: string | null;
             /**
              * @description The description of the user held in Khoros Marketing.
              * @example Coffee lover, Austin TX
              */
-            description?: string;
+            description?: string | null;
             /**
              * @description A direct link to the social profile.
              * @example https://social.example/jane_doe
              */
-            profileUrl?: string;
+            profileUrl?: string | null;
             /** @example jane@example.com */
-            email?: string;
+            email?: string | null;
             /**
              * @example [
              *       "+1 512 555 0100"
              *     ]
              */
-            phoneNumbers?: string[];
-            addresses?: components["schemas"]["Address"][];
+            phoneNumbers?: string[] | null;
+            addresses?: components["schemas"]["Address"][] | null;
             /**
              * @example [
              *       "ORD-7781"
              *     ]
              */
-            orderNumbers?: string[];
+            orderNumbers?: string[] | null;
             /**
              * @description Case numbers recorded in Khoros Marketing (not the CRM's case numbers).
              * @example [
              *       "KM-1182"
              *     ]
              */
-            caseNumbers?: string[];
+            caseNumbers?: string[] | null;
             /**
              * @description The user's account numbers, as one string or as a list of strings.
              * @example ACME-00042
              */
-            accountNumbers?: string | string[];
+            accountNumbers?: string | string[] | null;
         };
         /** @description A header or path parameter has a wrong type or value; the message names it (the vendor gives this 400 no `fields`). */
         InvalidParameterError: {
@@ -465,8 +516,11 @@ export interface components {
             error: "customer_not_found";
             message: components["schemas"]["ErrorMessage"];
         };
-        /** @description The body of updateCustomer. Only the fields given change; a property not listed is rejected with 400. */
-        UpdateCustomerRequest: components["schemas"]["CustomerFields"];
+        /**
+         * @description The body of updateCustomer. Only the fields given change: a `null` is read as not sent and never clears a
+         *     field (`""` sets it to empty). A property not listed is rejected with 400.
+         */
+        UpdateCustomerRequest: components["schemas"]["CustomerFieldsInput"];
         /**
          * @description Where the agent clicks to see the case in the CRM (the vendor gives it no `uri` format).
          * @example https://crm.example-company.test/api/v1/agent/cases/case_0192f3a1d0e47e8a9b3c4d5e6f708193
@@ -478,8 +532,11 @@ export interface components {
          * @enum {string}
          */
         CaseStatus: "open" | "closed";
-        /** @description Who wrote an interaction, on the network it came from. */
-        Author: {
+        /**
+         * @description Who wrote an interaction, on the network it came from, as Khoros sends it. **Tolerance (2.2.0):** open,
+         *     as the vendor leaves it: a property not listed here is accepted and kept as sent.
+         */
+        AuthorInput: {
             /**
              * @description The network of the author.
              * @example facebook
@@ -506,10 +563,16 @@ export interface components {
              */
             brandOwned: boolean;
         };
-        /** @description One item of a Khoros Marketing stream attached to a case (a post, a comment, a review…). */
-        Interaction: {
+        /**
+         * @description One item of a Khoros Marketing stream, as Khoros sends it to be attached to a case (a post, a comment, a
+         *     review…). **Tolerance (2.2.0):** the object is open, as the vendor leaves it: a property not listed here
+         *     is accepted and kept as sent. `linkUrl` ("when there is one") and `author` may be absent or `null`, read
+         *     as not sent. `created` is text, kept as sent (Khoros's own examples use Java's `Thu Sep 13 09:14:00 UTC
+         *     2018` as well as ISO 8601).
+         */
+        InteractionInput: {
             /**
-             * @description When the interaction was created on its network (the vendor describes an ISO 8601 date-time, and types a plain string).
+             * @description When the interaction was created on its network, as Khoros writes it.
              * @example 2026-11-27T09:14:00Z
              */
             created: string;
@@ -522,7 +585,7 @@ export interface components {
              * @description A direct link to the content on its network, when there is one.
              * @example https://social.example/posts/7781
              */
-            linkUrl: string;
+            linkUrl?: string | null;
             /**
              * @description The id of the content on its network.
              * @example 7781
@@ -538,6 +601,22 @@ export interface components {
              * @example post
              */
             contentType: string;
+            author?: components["schemas"]["AuthorInput"] | null;
+        };
+        /** @description Who wrote an interaction, as the CRM answers it: the documented properties, nothing else. */
+        Author: components["schemas"]["AuthorInput"];
+        /**
+         * @description One item of a Khoros Marketing stream attached to a case, as the CRM answers it: the documented
+         *     properties of what Khoros sent, nothing else. An interaction Khoros sent without `linkUrl` is answered
+         *     with an empty one (the vendor's Case lists `linkUrl` as required); the properties this schema does not
+         *     list are kept by the CRM, not answered.
+         */
+        Interaction: components["schemas"]["InteractionInput"] & {
+            /**
+             * @description A direct link to the content on its network; empty when Khoros sent none.
+             * @example https://social.example/posts/7781
+             */
+            linkUrl: string;
             author?: components["schemas"]["Author"];
         };
         /**
@@ -602,8 +681,26 @@ export interface components {
         /** @description The cases' urls, one per line (newest first), in plain text. */
         CaseUrlList: string;
         /**
-         * @description The body of createCase. The vendor's schema requires `customId`, a typo: its own example, its meta page
-         *     and the Case object all say `customerId`, which is what this kit requires (**Kit decision**).
+         * @description The custom fields of a case as Khoros sends them: each field CaseFields declares, in its input form
+         *     (derived by `npm run generate`, as for SearchableCustomerFieldsInput).
+         */
+        CaseFieldsInput: {
+            /**
+             * @description A custom field of the case (the vendor's example).
+             * @example Refund requested
+             */
+            customCasePropertyOne?: string | null;
+            /**
+             * @description A second custom field of the case (the vendor's example).
+             * @example Priority customer
+             */
+            customCasePropertyTwo?: string | null;
+        };
+        /**
+         * @description The body of createCase. The customer is named by `customerId` (the vendor's example, its meta page and
+         *     the Case) or by `customId` (the vendor's schema, which requires it): either is accepted and one of them
+         *     is required; both naming different customers is a 422 naming both (**Kit decision**, the wider reading).
+         *     `title` is required. Every other property is optional and may be `null`, read as not sent.
          *     `description` is a kit addition (the Case has one; the vendor's body does not).
          */
         CreateCaseRequest: {
@@ -611,17 +708,22 @@ export interface components {
              * @description The id of the customer the case is for; it must be a customer of this CRM.
              * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
              */
-            customerId: string;
+            customerId?: string | null;
+            /**
+             * @description The same as `customerId`, as the vendor's schema spells it.
+             * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+             */
+            customId?: string | null;
             /** @example Broken order */
             title: string;
             /**
              * @description A long-form description (**Kit addition**).
              * @example The customer's order arrived broken.
              */
-            description?: string;
+            description?: string | null;
             /** @description The interactions to attach, in order. */
-            interactions?: components["schemas"]["Interaction"][];
-        } & components["schemas"]["CaseFields"];
+            interactions?: components["schemas"]["InteractionInput"][] | null;
+        } & components["schemas"]["CaseFieldsInput"] & (unknown | unknown);
         /**
          * @description The body could not be read as a case. As the vendor shows it for the case operations, `fields` is an
          *     array: it names the property to blame when there is one, and is absent when the body as a whole is
@@ -648,24 +750,31 @@ export interface components {
         };
         /**
          * @description The body of updateCase: only the fields given change, and nothing is required (the vendor's schema
-         *     requires `customId` and `title`, which does not fit a partial update; accepting more is safe).
-         *     `interactions` are added after the case's own, in order. `status` closes or reopens the case (a
-         *     **Kit addition**: the vendor's Case has a status, its update body does not).
+         *     requires `customId` and `title`, which does not fit a partial update; accepting more is safe). A `null`
+         *     is read as not sent and never clears a field. `interactions` are added after the case's own, in order.
+         *     `status` closes or reopens the case (a **Kit addition**: the vendor's Case has a status, its update body
+         *     does not). A case does not move between customers: a `customerId` or `customId` naming the case's own
+         *     customer is accepted and changes nothing, another customer is a 422.
          */
         UpdateCaseRequest: {
             /**
-             * @description Moves the case to another customer of this CRM.
+             * @description The case's customer, as Khoros may repeat it; another customer is a 422.
              * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
              */
-            customerId?: string;
+            customerId?: string | null;
+            /**
+             * @description The same as `customerId`, as the vendor's schema spells it (and requires it).
+             * @example cus_0192f3a1c2d47e8a9b3c4d5e6f708192
+             */
+            customId?: string | null;
             /** @example Broken order, refund sent */
-            title?: string;
+            title?: string | null;
             /** @example Refund sent on 27 November. */
-            description?: string;
+            description?: string | null;
             /** @description Interactions to add after the case's own, in order. */
-            interactions?: components["schemas"]["Interaction"][];
-            status?: components["schemas"]["CaseStatus"];
-        } & components["schemas"]["CaseFields"];
+            interactions?: components["schemas"]["InteractionInput"][] | null;
+            status?: components["schemas"]["CaseStatus"] | null;
+        } & components["schemas"]["CaseFieldsInput"];
         /** @description One choice of a `single_sel_list` field. */
         ListValue: {
             /**
@@ -810,7 +919,7 @@ export interface components {
                 "application/json": components["schemas"]["NotAcceptableError"];
             };
         };
-        /** @description **Kit addition.** The body is larger than the server accepts (64 KiB unless the server is configured otherwise). */
+        /** @description **Kit addition.** The body is larger than the server accepts (1 MiB unless the server is configured otherwise). */
         PayloadTooLarge: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -854,7 +963,7 @@ export interface components {
                 "text/plain": components["schemas"]["CustomerUrlList"];
             };
         };
-        /** @description The body is not a JSON object, has a wrong Content-Type or a property the schema does not have, names no field to search by, or has a field of the wrong type (this operation has no 422). */
+        /** @description The body is not a JSON object, has a wrong Content-Type or a property the schema does not have, or has a field of the wrong type (this operation has no 422). */
         InvalidSearch: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -964,7 +1073,11 @@ export interface components {
                 "text/plain": components["schemas"]["ErrorMessage"];
             };
         };
-        /** @description A known field or header has a wrong type or value, or `customerId` is not a customer of this CRM; every violation is listed. */
+        /**
+         * @description A known field or header has a wrong type or value, the case's customer is not named, `customerId` (or
+         *     `customId`) is not a customer of this CRM, the two name different customers, or an update names another
+         *     customer than the case's own; every violation is listed.
+         */
         CaseFieldValidationFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -1126,7 +1239,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The customer's custom fields. Every field is optional; no other property is allowed. */
+        /** @description The customer's custom fields. Every field is optional (a `null` is read as not sent); no other property is allowed. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateCustomerRequest"];

@@ -3,8 +3,20 @@
 // the store and answers one of its operation's documented statuses.
 import { errorBody, type Handlers, objectStructures } from "../generated/server.js";
 import type { components } from "../generated/types.js";
+import type { WithoutNulls } from "../src/operation-types.js";
 import { casePagePath, customerPagePath } from "./pages.js";
-import { bestMatchFactLimit, type CrmStore, matchKey, pick, searchableCustomerFields, type StoredCase, type StoredCustomer } from "./stores/store.js";
+import {
+  bestMatchFactLimit,
+  type CrmStore,
+  matchKey,
+  pick,
+  searchableCustomerFields,
+  type SentInteraction,
+  type StoredCase,
+  type StoredCustomer,
+} from "./stores/store.js";
+
+type Schemas = components["schemas"];
 
 export interface CrmSettings {
   store: CrmStore;
@@ -20,7 +32,7 @@ export const bestMatchLimit = 10;
  * The facts of a social profile that the best-match rule compares with the customers' searchable fields:
  * screen name, display name, email, and each phone, order, case and account number, as distinct matchKeys.
  */
-export function profileFacts(profile: components["schemas"]["BestMatchRequest"]): string[] {
+export function profileFacts(profile: WithoutNulls<Schemas["BestMatchRequest"]>): string[] {
   const values = [
     profile.screenName,
     profile.displayName,
@@ -34,16 +46,44 @@ export function profileFacts(profile: components["schemas"]["BestMatchRequest"])
   return [...new Set(facts)].slice(0, bestMatchFactLimit);
 }
 
+/**
+ * An interaction as the API answers it: the properties the spec's Interaction documents, with an empty
+ * `linkUrl` where Khoros sent none (the vendor's Case requires one). What else Khoros sent stays in the
+ * store and shows on the case page.
+ */
+function answeredInteraction({ created, body, linkUrl = "", serviceId, service, contentType, author }: SentInteraction): Schemas["Interaction"] {
+  const interaction: Schemas["Interaction"] = { created, body, linkUrl, serviceId, service, contentType };
+  if (author) interaction.author = { service: author.service, serviceId: author.serviceId, handle: author.handle, name: author.name, brandOwned: author.brandOwned };
+  return interaction;
+}
+
+/** A 422 whose problem lies with the named fields (one `fields` entry each). */
+function invalidCustomer(error: { error: "field_validation_error"; message: string }, ...names: string[]) {
+  return { status: 422 as const, body: { ...error, fields: names.map((name) => ({ name, errorMessage: error.message })) } };
+}
+
+type NamedCustomer = { field: string; id: string; refused?: never } | { refused: ReturnType<typeof invalidCustomer> };
+
+/**
+ * The customer a case body names: by `customerId` or by `customId` (the vendor's spelling); a 422 when the
+ * two name different customers; undefined when neither is sent.
+ */
+function namedCustomer(body: { customerId?: string; customId?: string }): NamedCustomer | undefined {
+  const { customerId, customId } = body;
+  if (customerId !== undefined && customId !== undefined && customerId !== customId) {
+    return { refused: invalidCustomer(errorBody("customerIdsDiffer", { customerId, customId }), "customerId", "customId") };
+  }
+  if (customerId !== undefined) return { field: "customerId", id: customerId };
+  if (customId !== undefined) return { field: "customId", id: customId };
+  return undefined;
+}
+
 export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
   const origin = publicUrl.replace(/\/+$/, "");
   const customer = (stored: StoredCustomer) => ({ ...stored, url: `${origin}${customerPagePath(stored.id)}` });
-  const crmCase = (stored: StoredCase) => ({ ...stored, url: `${origin}${casePagePath(stored.id)}` });
+  const crmCase = (stored: StoredCase) => ({ ...stored, interactions: stored.interactions.map(answeredInteraction), url: `${origin}${casePagePath(stored.id)}` });
   const customerNotFound = (id: string) => ({ status: 404 as const, body: errorBody("customerNotFound", { id }) });
   const caseNotFound = (id: string) => ({ status: 404 as const, body: errorBody("caseNotFound", { id }) });
-  const unknownCustomer = (id: string) => {
-    const error = errorBody("unknownCustomerId", { id });
-    return { status: 422 as const, body: { ...error, fields: [{ name: "customerId", errorMessage: error.message }] } };
-  };
 
   return {
     async createCustomer({ body }) {
@@ -52,10 +92,8 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
 
     async searchCustomers({ body }) {
       const criteria = pick(body, searchableCustomerFields) as Record<string, string>;
-      if (Object.keys(criteria).length === 0) {
-        return { status: 400, body: errorBody("noSearchCriteria", { fields: searchableCustomerFields.join(" or ") }) };
-      }
-      const found = await store.searchCustomers(criteria, searchLimit);
+      // No criterion at all ({} or only nulls) finds nobody: 204, as for no match.
+      const found = Object.keys(criteria).length === 0 ? [] : await store.searchCustomers(criteria, searchLimit);
       return found.length > 0 ? { status: 200, body: found.map(customer) } : { status: 204 };
     },
 
@@ -79,8 +117,10 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
     },
 
     async createCase({ body }) {
-      const created = await store.createCase(body);
-      return created ? { status: 201, body: crmCase(created) } : unknownCustomer(body.customerId);
+      const named = namedCustomer(body)!; // the spec requires one of the two
+      if (named.refused) return named.refused;
+      const created = await store.createCase({ ...body, customerId: named.id });
+      return created ? { status: 201, body: crmCase(created) } : invalidCustomer(errorBody("unknownCustomerId", named), named.field);
     },
 
     async lookupCase({ path }) {
@@ -89,10 +129,16 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
     },
 
     async updateCase({ path, body }) {
+      const named = namedCustomer(body);
+      if (named?.refused) return named.refused;
+      if (named) {
+        // A case keeps its customer, so this check cannot race with another update.
+        const current = await store.getCase(path.id);
+        if (!current) return caseNotFound(path.id);
+        if (current.customerId !== named.id) return invalidCustomer(errorBody("caseCustomerFixed", { ...named, caseId: path.id }), named.field);
+      }
       const updated = await store.updateCase(path.id, body);
-      if (updated === "no-case") return caseNotFound(path.id);
-      if (updated === "no-customer") return unknownCustomer(body.customerId!);
-      return { status: 201, body: crmCase(updated) };
+      return updated ? { status: 201, body: crmCase(updated) } : caseNotFound(path.id);
     },
 
     async defineObjectStructures({ path }) {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorBody, objectStructures, sendError } from "../generated/server.js";
 import { relativePath } from "../src/router.js";
 import { type AnswerRecord, describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
-import type { CrmStore, StoredCase, StoredCustomer } from "./stores/store.js";
+import type { CrmStore, SentInteraction, StoredCase, StoredCustomer } from "./stores/store.js";
 
 export interface PagesSettings {
   store: CrmStore;
@@ -58,6 +58,7 @@ function layout(title: string, body: string): string {
     li { margin-bottom: 1rem; }
     li p { margin: 0.2rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
     .meta { color: #5b6475; font-size: 0.9rem; overflow-wrap: anywhere; }
+    dl.more { margin-top: 0.4rem; font-size: 0.9rem; gap: 0.2rem 1rem; }
   </style>
 </head>
 <body>
@@ -76,6 +77,29 @@ function customerPage(customer: StoredCustomer): string {
 /** A link only to a web address: anything else (a `javascript:` URL, say) is shown as text. */
 const link = (url: string) => (/^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" rel="noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url));
 
+/** A value Khoros sent that the page has no place for: text as it is, anything else as JSON; escaped. */
+const anyValue = (value: unknown) => escapeHtml(typeof value === "string" ? value : JSON.stringify(value));
+
+/** What the headline of an interaction shows; every other property Khoros sent is listed below it. */
+const headline = new Set(["created", "service", "contentType", "author", "body", "linkUrl"]);
+
+/** One interaction: when, where and who, its text and link, then whatever else Khoros sent with it. */
+function interactionItem(interaction: SentInteraction): string {
+  const { author } = interaction;
+  const who = author ? `${escapeHtml(author.name)} (@${escapeHtml(author.handle)})` : "";
+  const more: [string, string][] = [
+    ...Object.entries(interaction).filter(([key]) => !headline.has(key)).map(([key, value]): [string, string] => [key, anyValue(value)]),
+    ...Object.entries(author ?? {}).filter(([key]) => key !== "name" && key !== "handle").map(([key, value]): [string, string] => [`author ${key}`, anyValue(value)]),
+  ];
+  return [
+    `  <li><div class="meta">${escapeHtml(interaction.created)} · ${escapeHtml(interaction.service)} ${escapeHtml(interaction.contentType)} ${who}</div>`,
+    `<p>${escapeHtml(interaction.body)}</p>`,
+    interaction.linkUrl === undefined ? "" : `<div class="meta">${link(interaction.linkUrl)}</div>`,
+    more.length > 0 ? `<dl class="more">\n${rows(more)}\n</dl>` : "",
+    "</li>",
+  ].join("");
+}
+
 function casePage(crmCase: StoredCase, basePath: string): string {
   const fields: [string, string][] = [
     ["Number", escapeHtml(crmCase.number)],
@@ -86,12 +110,7 @@ function casePage(crmCase: StoredCase, basePath: string): string {
     ["Last updated", escapeHtml(crmCase.lastUpdated)],
     ...objectStructures.case.fields.map(({ name, label }): [string, string] => [label, shown((crmCase as unknown as Record<string, string>)[name])]),
   ];
-  const interactions = crmCase.interactions
-    .map((i) => {
-      const author = i.author ? `${escapeHtml(i.author.name)} (@${escapeHtml(i.author.handle)})` : "";
-      return `  <li><div class="meta">${escapeHtml(i.created)} · ${escapeHtml(i.service)} ${escapeHtml(i.contentType)} ${author}</div><p>${escapeHtml(i.body)}</p><div class="meta">${link(i.linkUrl)}</div></li>`;
-    })
-    .join("\n");
+  const interactions = crmCase.interactions.map(interactionItem).join("\n");
   const body = [
     `<h1>${escapeHtml(crmCase.title)}</h1>`,
     `<div class="id">${escapeHtml(crmCase.id)}</div>`,

@@ -8,7 +8,8 @@ import type { ErrorBody } from "./server-errors.js";
 export const jsonMediaType = "application/json";
 /** The media types every error is offered in. */
 export const errorMediaTypes: readonly string[] = [jsonMediaType, "text/plain"];
-export const defaultBodyLimit = 64 * 1024;
+/** 1 MiB, Fastify's default: a case with a long thread of posts fits (Express's 100 KiB would not). */
+export const defaultBodyLimit = 1024 * 1024;
 
 /** A media-type negotiation that remembers its outcomes: clients send the same few Accept headers over and over. */
 export function createNegotiation() {

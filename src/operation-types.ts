@@ -38,3 +38,15 @@ export type ParamsOf<Op, In extends "header" | "path" | "query"> = Op extends { 
     ? never
     : P
   : never;
+
+/**
+ * A request body as handlers see it: no `null` anywhere, since the runtime drops every `null` property
+ * before validation (the contract reads it as "not sent").
+ */
+export type WithoutNulls<T> = T extends null
+  ? never
+  : T extends readonly (infer Item)[]
+    ? WithoutNulls<Item>[]
+    : T extends object
+      ? { [K in keyof T]: WithoutNulls<T[K]> }
+      : T;

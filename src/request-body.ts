@@ -44,11 +44,41 @@ function isWellFormedJson(text: string, value: unknown): boolean {
   while (pending.length > 0) {
     const node = pending.pop();
     if (typeof node === "string" && !node.isWellFormed()) return false;
-    if (Array.isArray(node)) pending.push(...node);
+    if (Array.isArray(node)) for (const item of node) pending.push(item); // not push(...node): a long array would overflow the stack
     else if (isPlainObject(node)) {
       for (const [key, child] of Object.entries(node)) {
         if (!key.isWellFormed()) return false;
         pending.push(child);
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * How deep a request body may nest. The contract's deepest (a case's interaction's author) is 4 levels; an
+ * object Khoros leaves open may hold more, and this leaves room for it. Deeper bodies are refused: kept,
+ * they would be written back as JSON by a recursive stringify, which a few thousand levels overflow.
+ */
+export const maxBodyDepth = 64;
+
+/**
+ * Settles a parsed body: deletes every property whose value is `null`, at any depth (array items are
+ * kept), as the contract reads a `null` as "not sent"; and says false when the body nests deeper than
+ * `maxBodyDepth`. A loop, not recursion, like isWellFormedJson.
+ */
+function settleBody(value: Record<string, unknown>, dropNulls: boolean): boolean {
+  const pending: [node: unknown, depth: number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (depth > maxBodyDepth) return false;
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === "object" && item !== null) pending.push([item, depth + 1]);
+    } else if (isPlainObject(node)) {
+      for (const key of Object.keys(node)) {
+        const child = node[key];
+        if (child === null && dropNulls) delete node[key];
+        else if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
       }
     }
   }
@@ -77,7 +107,10 @@ export type JsonBody =
   | { ok: false; situation: "payloadTooLarge"; status: 413 }
   | { ok: false; situation: "aborted" };
 
-/** Reads and parses the body as one JSON object, or says what is wrong with it. */
+/**
+ * Reads and parses the body as one JSON object, or says what is wrong with it. Its `null` properties are
+ * dropped (see settleBody): no validator or handler ever sees one.
+ */
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<JsonBody> {
   if (!isJsonContentType(req.headers["content-type"])) return { ok: false, situation: "wrongContentType", status: 400 };
   const read = await readBody(req, limit);
@@ -97,5 +130,9 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   }
   if (!isPlainObject(value)) return { ok: false, situation: "notAnObject", status: 400 };
   if (!isWellFormedJson(text, value)) return { ok: false, situation: "loneSurrogate", status: 400 };
+  // A text this short cannot nest too deep, and without "null" there is no null to drop: no walk needed.
+  if ((text.length > 2 * maxBodyDepth || text.includes("null")) && !settleBody(value, text.includes("null"))) {
+    return { ok: false, situation: "nestedTooDeep", status: 400 };
+  }
   return { ok: true, value };
 }

@@ -41,6 +41,7 @@ export const runtimeSituations = {
   loneSurrogate: [],
   emptyBody: [],
   notAnObject: [],
+  nestedTooDeep: ["depth"],
   wrongContentType: [],
   unknownField: ["name"],
   invalidField: ["problems"],
@@ -73,12 +74,15 @@ export function errorFrom(catalogue: ErrorCatalogue, situation: string, values?:
 export const alternatives = (items: readonly string[]) =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 
-/** 65536 → "64 KiB", 1000 → "1000 bytes". */
-export const sizeInWords = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+/** 1048576 → "1 MiB", 65536 → "64 KiB", 1000 → "1000 bytes". */
+export const sizeInWords = (bytes: number) =>
+  bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 
 /** The part of an Ajv error this module reads. */
 export interface ValidationError {
   instancePath: string;
+  /** Where in the schema the rule is (`#/anyOf/0/required`); absent on the runtime's own parameter errors. */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
@@ -96,6 +100,16 @@ function fieldName(instancePath: string, child?: unknown): string {
 
 const withArticle = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
 
+/**
+ * `string,null` → "a string": the types a value may have, in words. `null` is left out: it reads as "not
+ * sent" (the contract's tolerance), which no one needs to be told.
+ */
+function typesInWords(types: unknown): string {
+  const named = String(types).split(",");
+  const withoutNull = named.filter((type) => type !== "null");
+  return withoutNull.length === 0 ? "null" : alternatives(withoutNull.map(withArticle));
+}
+
 const formatNames: Record<string, string> = {
   email: "an email address",
   uri: "an absolute URI",
@@ -110,11 +124,11 @@ function sentence(name: string, error: ValidationError): string {
   const { params } = error;
   switch (error.keyword) {
     case "type":
-      return `${name} must be ${withArticle(String(params.type))}.`;
+      return `${name} must be ${typesInWords(params.type)}.`;
     case "format":
       return `${name} must be ${formatNames[String(params.format)] ?? `a valid ${params.format}`}.`;
     case "required":
-      return `${name} is required.`;
+      return `${params.alternatives ? alternatives(params.alternatives as string[]) : name} is required.`;
     case "minLength":
       return `${name} must be at least ${params.limit} characters long.`;
     case "maxLength":
@@ -124,7 +138,7 @@ function sentence(name: string, error: ValidationError): string {
     case "pattern":
       return `${name} does not have the expected format.`;
     case "enum":
-      return `${name} must be one of: ${(params.allowedValues as unknown[]).join(", ")}.`;
+      return `${name} must be one of: ${(params.allowedValues as unknown[]).filter((value) => value !== null).join(", ")}.`;
     default:
       return `${name} ${error.message ?? "is not valid"}.`;
   }
@@ -139,11 +153,48 @@ export function unknownPropertyOf(found: readonly ValidationError[]): string | u
   return undefined;
 }
 
+/**
+ * The violations with each failed `anyOf`/`oneOf` said once: "customerId or customId is required" when
+ * every alternative lacks a property, "accountNumbers must be a string or an array" when every one has
+ * another type. Alternatives failing for mixed reasons are left out when other violations remain (those
+ * say what to fix first), else said by the alternative that came closest. Ajv reports each alternative's failures under the
+ * choice's schema path, before the choice itself.
+ */
+function withAlternativesMerged(found: readonly ValidationError[]): ValidationError[] {
+  let merged = [...found];
+  for (const choice of found) {
+    if ((choice.keyword !== "anyOf" && choice.keyword !== "oneOf") || choice.schemaPath === undefined) continue;
+    const branches = merged.filter((e) => e.schemaPath?.startsWith(`${choice.schemaPath}/`));
+    const all = (keyword: string) => branches.length > 0 && branches.every((e) => e.keyword === keyword && e.instancePath === choice.instancePath);
+    const others = merged.filter((e) => e !== choice && !branches.includes(e));
+    let replacement: ValidationError[];
+    if (all("required")) {
+      const names = [...new Set(branches.map((e) => String(e.params.missingProperty)))];
+      replacement = [{ ...branches[0]!, params: { missingProperty: names[0], alternatives: names } }];
+    } else if (all("type")) {
+      replacement = [{ ...choice, keyword: "type", params: { type: branches.map((e) => e.params.type).join(",") } }];
+    } else {
+      replacement = others.length > 0 ? [] : closestBranch(choice, branches);
+    }
+    const at = branches.length > 0 ? merged.indexOf(branches[0]!) : merged.indexOf(choice);
+    merged = [...merged.slice(0, at).filter((e) => others.includes(e)), ...replacement, ...merged.slice(at).filter((e) => others.includes(e))];
+  }
+  return merged;
+}
+
+/** The failures of the alternative whose failure lies deepest in the value: the one that came closest. */
+function closestBranch(choice: ValidationError, branches: ValidationError[]): ValidationError[] {
+  const branchOf = (e: ValidationError) => e.schemaPath!.slice(choice.schemaPath!.length + 1).split("/")[0];
+  const depth = (e: ValidationError) => e.instancePath.split("/").length;
+  const deepest = branches.reduce((best, e) => (depth(e) > depth(best) ? e : best));
+  return branches.filter((e) => branchOf(e) === branchOf(deepest));
+}
+
 /** One `fields` entry per distinct violation. */
 export function fieldErrorsOf(found: readonly ValidationError[]): FieldError[] {
   const seen = new Set<string>();
   const result: FieldError[] = [];
-  for (const error of found) {
+  for (const error of withAlternativesMerged(found)) {
     const name = fieldName(error.instancePath, error.keyword === "required" ? error.params.missingProperty : undefined);
     const errorMessage = sentence(name, error);
     if (!seen.has(errorMessage)) {

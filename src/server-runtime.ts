@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { createKeyChecker } from "./api-keys.js";
 import { createNegotiation, defaultBodyLimit, errorMediaTypes, errorPayload, jsonMediaType, writeAnswer } from "./answers.js";
-import type { BodyOf, ParamsOf, RequestBody, StatusOf } from "./operation-types.js";
+import type { BodyOf, ParamsOf, RequestBody, StatusOf, WithoutNulls } from "./operation-types.js";
 import { type ParameterLocation, type ParameterSpec, readParameters } from "./parameters.js";
-import { hasBody, isPlainObject, readJsonObject } from "./request-body.js";
+import { hasBody, isPlainObject, maxBodyDepth, readJsonObject } from "./request-body.js";
 import { createRouter, normalizeBasePath, relativePath } from "./router.js";
 import {
   alternatives,
@@ -80,8 +80,8 @@ export interface RequestContext {
 
 type Present<T, Key extends string> = [T] extends [never] ? unknown : { [K in Key]: T };
 
-/** What a handler receives: the validated, typed body and parameters, and the request context. */
-export type HandlerRequest<Op> = { context: RequestContext } & Present<RequestBody<Op>, "body"> &
+/** What a handler receives: the validated, typed body (no `null` in it) and parameters, and the request context. */
+export type HandlerRequest<Op> = { context: RequestContext } & Present<WithoutNulls<RequestBody<Op>>, "body"> &
   Present<ParamsOf<Op, "header">, "headers"> &
   Present<ParamsOf<Op, "path">, "path"> &
   Present<ParamsOf<Op, "query">, "query">;
@@ -110,7 +110,7 @@ export interface ListenerOptions<Handlers> {
   apiKeys: Readonly<Record<string, string>>;
   /** The path the spec's paths are served under, such as `/api/v1` (the path of the instanceUrl registered in Khoros). */
   basePath?: string;
-  /** The largest request body accepted, in bytes (64 KiB unless set); a larger one gets 413. */
+  /** The largest request body accepted, in bytes (1 MiB unless set); a larger one gets 413. */
   bodyLimit?: number;
   /** Check every handler response against the spec and answer 500 when it is off-contract. On unless NODE_ENV is "production". */
   validateResponses?: boolean;
@@ -223,7 +223,7 @@ export function createListener<Handlers>(api: GeneratedApi<Handlers>, options: L
       const read = await readJsonObject(req, bodyLimit);
       if (!read.ok) {
         if (read.situation === "aborted") return;
-        const values = read.situation === "payloadTooLarge" ? { limit: sizeInWords(bodyLimit) } : undefined;
+        const values: Record<string, string> = { limit: sizeInWords(bodyLimit), depth: String(maxBodyDepth) };
         return sendError(exchange, read.status, error(read.situation, values));
       }
       body = read.value;

@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyToPostgres } from "../reference-crm/copy-to-postgres.js";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
-import type { Interaction, StoredCase, StoredCustomer } from "../reference-crm/stores/store.js";
+import type { SentInteraction, StoredCase, StoredCustomer } from "../reference-crm/stores/store.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 
-const interaction = (body: string): Interaction => ({ created: "2026-11-27T09:10:00Z", body, linkUrl: "https://social.example/1", serviceId: "1", service: "facebook", contentType: "post" });
+const interaction = (body: string): SentInteraction => ({ created: "2026-11-27T09:10:00Z", body, linkUrl: "https://social.example/1", serviceId: "1", service: "facebook", contentType: "post" });
 
 describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", () => {
   let dataDir: string;
@@ -36,9 +36,9 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
     ]);
     const [jane, other] = customers;
     const opened = (await sqlite.createCase({ customerId: jane!.id, title: "Open ✓", customCasePropertyOne: "", interactions: [interaction("one"), interaction("two")] }))!;
-    const moved = (await sqlite.createCase({ customerId: jane!.id, title: "Moved", description: "long" }))!;
-    await sqlite.updateCase(moved.id, { customerId: other!.id, status: "closed", interactions: [interaction("three")] });
-    const cases = (await Promise.all([opened, moved].map((c) => sqlite.getCase(c.id)))) as StoredCase[];
+    const closed = (await sqlite.createCase({ customerId: other!.id, title: "Closed", description: "long" }))!;
+    await sqlite.updateCase(closed.id, { status: "closed", interactions: [{ ...interaction("three"), linkUrl: undefined, mood: "kept" }] });
+    const cases = (await Promise.all([opened, closed].map((c) => sqlite.getCase(c.id)))) as StoredCase[];
     await sqlite.close();
 
     const postgres = await PostgresCrmStore.open(database.config);
@@ -55,7 +55,7 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
       });
       expect(run.stdout).toBe(`copied 0 customers and 0 cases from ${dataDir} to PostgreSQL (1503 records were there already)\n`);
       expect(await postgres.count()).toBe(1501);
-      expect((await postgres.createCase({ customerId: jane!.id, title: "After the move" }))!.number).toBe("00000003");
+      expect((await postgres.createCase({ customerId: jane!.id, title: "After the copy" }))!.number).toBe("00000003");
     } finally {
       await postgres.close();
     }

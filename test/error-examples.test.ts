@@ -3,6 +3,7 @@
 // words. Each example's situation is a request in the table below; an example without one fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers } from "../reference-crm/handlers.js";
+import { defaultBodyLimit } from "../src/answers.js";
 import { MemoryCrmStore } from "../reference-crm/stores/store.js";
 import { send } from "./support/operations.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
@@ -24,20 +25,21 @@ const situations: Record<string, Situation> = {
   UnknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
   MalformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
   FieldValidation: { method: "POST", path: "/customer", body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 } },
-  NoSearchCriteria: { method: "POST", path: "/customers", body: {} },
   SearchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
   PhoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
   InitiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
   CustomerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
   UnknownCaseField: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "t", favouriteColour: "teal" } },
   UnknownCustomerId: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "Broken order" } },
+  CustomerNotNamed: { method: "POST", path: "/case", body: { customerId: null, title: "Broken order" } },
+  CustomerIdsDiffer: { method: "POST", path: "/case", body: { customerId: "cus_0192f3a1c2d47e8a9b3c4d5e6f708192", customId: noCustomer, title: "Broken order" } },
   CaseFieldValidation: { method: "POST", path: "/case", body: { customerId: noCustomer, title: 42 }, headers: { "x-sf-company-id": "acme" } },
   InitiativeValidation: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000", headers: { "x-sf-initiative": "eight" } },
   CaseNotFound: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000" },
   MetaTypeNotSupported: { method: "GET", path: "/meta/object/order" },
   InvalidApiKey: { method: "POST", path: "/customer", body: {}, noKey: true },
   NotAcceptable: { method: "POST", path: "/customer", body: {}, headers: { Accept: "image/png" } },
-  PayloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(64 * 1024) } },
+  PayloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) } },
   UnexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
   NotFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },
   MethodNotAllowed: { method: "GET", path: "/customer" },

@@ -28,7 +28,8 @@ interface Contract {
   tag: string;
   headers: HeaderTypes;
   pathParameters: string[];
-  body?: { fields: string[]; required: string[] };
+  /** `open`: a property the spec does not list is accepted (and ignored); otherwise it is a 400. */
+  body?: { fields: string[]; required: string[]; open?: boolean };
   answers: Record<number, Answer>;
 }
 
@@ -45,7 +46,11 @@ const contract: Record<string, Contract> = {
   },
   bestmatchCustomers: {
     method: "POST", path: "/customer/bestmatch", summary: "Find a customer best match based on known Social Information", tag: "Customers", headers: asIntegers, pathParameters: [],
-    body: { fields: ["displayName", "screenName", "description", "profileUrl", "email", "phoneNumbers", "addresses", "orderNumbers", "caseNumbers", "accountNumbers"], required: [] },
+    body: {
+      fields: ["displayName", "screenName", "description", "profileUrl", "email", "phoneNumbers", "addresses", "orderNumbers", "caseNumbers", "accountNumbers"],
+      required: [],
+      open: true,
+    },
     answers: { 200: "Customer[]", ...customerPayload, ...common },
   },
   findCustomer: {
@@ -63,7 +68,7 @@ const contract: Record<string, Contract> = {
   },
   createCase: {
     method: "POST", path: "/case", summary: "Create a new case with interactions", tag: "Cases", headers: asIntegers, pathParameters: [],
-    body: { fields: ["customerId", "title", "description", "interactions", ...caseFields], required: ["customerId", "title"] },
+    body: { fields: ["customerId", "customId", "title", "description", "interactions", ...caseFields], required: ["title"] },
     answers: { 201: "Case", ...casePayload, ...common, 422: validation },
   },
   lookupCase: {
@@ -72,7 +77,7 @@ const contract: Record<string, Contract> = {
   },
   updateCase: {
     method: "PATCH", path: "/case/{id}", summary: "Update a case", tag: "Cases", headers: asIntegers, pathParameters: ["id"],
-    body: { fields: ["customerId", "title", "description", "interactions", "status", ...caseFields], required: [] },
+    body: { fields: ["customerId", "customId", "title", "description", "interactions", "status", ...caseFields], required: [] },
     answers: { 201: "Case", ...casePayload, 404: plain("case_not_found"), ...common, 422: validation },
   },
   defineObjectStructures: {
@@ -116,11 +121,12 @@ describe.each(Object.entries(contract))("%s", (operationId, c) => {
     expect(op.parameters.filter((p) => p.in === "path").map((p) => [p.name, model.flatten(p.schema).type])).toEqual(c.pathParameters.map((n) => [n, "string"]));
   });
 
-  it(c.body ? "takes a JSON body with exactly the contract's fields, no other property" : "takes no body", () => {
+  const bodyRule = c.body?.open ? "and accepts (ignores) any other" : "no other property";
+  it(c.body ? `takes a JSON body with exactly the contract's fields, ${bodyRule}` : "takes no body", () => {
     if (!c.body) return expect(op.requestBody).toBeUndefined();
     expect(Object.keys(op.requestBody!.content)).toEqual(["application/json"]);
     const body = model.flatten(model.requestSchema(op));
-    expect(body.closed).toBe(true);
+    expect(body.closed).toBe(!c.body.open);
     expect(Object.keys(body.properties).sort()).toEqual([...c.body.fields].sort());
     expect(body.required.sort()).toEqual([...c.body.required].sort());
   });
@@ -180,9 +186,58 @@ describe("the records", () => {
     expect(Object.keys(crmCase.properties)).toEqual(expect.arrayContaining(caseFields));
   });
 
-  it("bestmatch takes accountNumbers as a string or a list of strings (the vendor types one, describes the other)", () => {
+  it("bestmatch takes accountNumbers as a string or a list of strings (the vendor types one, describes the other), or null", () => {
     const accountNumbers = model.flatten(model.requestSchema(model.operation("bestmatchCustomers"))).properties.accountNumbers!;
-    expect(accountNumbers.oneOf!.map((option) => [option.type, option.items?.type])).toEqual([["string", undefined], ["array", "string"]]);
+    expect(accountNumbers.oneOf!.map((option) => [option.type, option.items?.type])).toEqual([["string", undefined], ["array", "string"], ["null", undefined]]);
+  });
+});
+
+describe("Khoros's tolerance (2.2.0)", () => {
+  /** The schema of a request body's property, by a dotted path through objects and array items. */
+  const at = (operationId: string, path: string) =>
+    path.split(".").reduce((node, name) => {
+      const option = node.oneOf?.find((o) => o.type !== "null") ?? node;
+      return (option.items ?? option).properties[name]!;
+    }, model.flatten(model.requestSchema(model.operation(operationId))));
+  const nullable = (schema: FlatSchema) => [schema.type].flat().includes("null") || (schema.oneOf ?? []).some((o) => o.type === "null");
+  const objectOf = (schema: FlatSchema) => {
+    const option = schema.oneOf?.find((o) => o.type !== "null") ?? schema;
+    return option.items ?? option;
+  };
+
+  it.each([
+    ["createCustomer", "customSearchableCustomerFieldOne"],
+    ["updateCustomer", "customNonSearchableCustomerFieldTwo"],
+    ["searchCustomers", "customSearchableCustomerFieldTwo"],
+    ["bestmatchCustomers", "addresses.city"],
+    ["createCase", "interactions.author"],
+    ["createCase", "interactions.linkUrl"],
+    ["updateCase", "status"],
+  ])("%s's %s may be null, read as not sent", (operationId, path) => {
+    expect(nullable(at(operationId, path))).toBe(true);
+  });
+
+  it("the nested objects Khoros fills are open: an interaction, its author, an address, the best-match profile", () => {
+    for (const [operationId, path] of [["createCase", "interactions"], ["updateCase", "interactions.author"], ["bestmatchCustomers", "addresses"]] as const) {
+      expect(objectOf(at(operationId, path)).closed, `${operationId} ${path}`).toBe(false);
+    }
+  });
+
+  it("an interaction requires what the vendor requires and does not call optional: not linkUrl (\"when available\")", () => {
+    expect(objectOf(at("createCase", "interactions")).required.sort()).toEqual(["body", "contentType", "created", "service", "serviceId"]);
+    expect(objectOf(at("createCase", "interactions.author")).required.sort()).toEqual(["brandOwned", "handle", "name", "service", "serviceId"]);
+  });
+
+  it("createCase names its customer by customerId or customId, one of them required", () => {
+    const body = model.flatten(model.requestSchema(model.operation("createCase")));
+    expect(body.anyOf!.map((choice) => choice.map((option) => option.required))).toEqual([[["customerId"], ["customId"]]]);
+  });
+
+  it("what the CRM answers did not widen: a Case's interactions and their authors are as before", () => {
+    const interaction = flat("Case").properties.interactions!.items!;
+    expect(interaction.closed).toBe(true);
+    expect(interaction.properties.linkUrl!.type).toBe("string");
+    expect(interaction.properties.author!.closed).toBe(true);
   });
 });
 

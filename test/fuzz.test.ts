@@ -9,12 +9,22 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
-import { anyValidCall, type Case, invalidCase, toCurl, toHttp } from "./support/arbitraries.js";
+import { anyValidCall, type Case, invalidCase, toCurl, toHttp, withoutNulls } from "./support/arbitraries.js";
 import { type HttpCall, makeWorld, operationNeeds, send, type World } from "./support/operations.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
-import { model, schemaValidator } from "./support/spec.js";
+import { type FlatSchema, model, schemaValidator } from "./support/spec.js";
 
 const validRuns = 4000;
+
+/** The documented properties of an answered interaction and of its author, read from the spec. */
+const interactionSchema = model.flatten(model.document.components.schemas.Interaction);
+const pickDocumented = (value: Record<string, unknown>, schema: FlatSchema) => Object.fromEntries(Object.entries(value).filter(([name]) => name in schema.properties));
+/** An interaction as the reference CRM answers it: what the spec documents, linkUrl empty when none was sent. */
+function asAnswered(interaction: Record<string, unknown>) {
+  const answered = { linkUrl: "", ...pickDocumented(interaction, interactionSchema) };
+  const { author } = interaction as { author?: Record<string, unknown> };
+  return author ? { ...answered, author: pickDocumented(author, interactionSchema.properties.author!) } : answered;
+}
 const invalidRuns = 6000;
 
 const validatorFor = schemaValidator();
@@ -85,11 +95,15 @@ describe("generated from the spec, for every operation", () => {
       expect(answer.mediaType).toBe(call.accept[1]);
       if (answer.mediaType !== "application/json") return;
       const body = answer.body as Record<string, unknown>;
-      if (call.operationId === "createCustomer") expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...request.sent });
+      const sent = withoutNulls(request.sent); // what the call means: a null is "not sent"
+      if (call.operationId === "createCustomer") expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...sent });
       if (call.operationId === "createCase") {
         const stored = await store.getCase(body.id as string);
-        const { interactions = [], description = "", ...rest } = request.sent!;
-        expect(stored).toMatchObject({ ...rest, description, interactions, status: "open" });
+        const { interactions = [], description = "", customerId, customId, ...rest } = sent as Record<string, unknown>;
+        expect(customerId ?? customId).toBe(world.customerId);
+        expect(stored).toMatchObject({ ...rest, customerId: world.customerId, description, status: "open" });
+        expect(stored!.interactions).toEqual(interactions); // kept whole, unlisted properties included
+        expect(body.interactions).toEqual((interactions as Record<string, unknown>[]).map(asAnswered));
       }
     });
   }, 300_000);
@@ -111,6 +125,16 @@ describe("generated from the spec, for every operation", () => {
     });
     expect(store.count()).toBe(before);
   }, 300_000);
+
+  it("its valid calls include what Khoros may send: nulls, properties the spec does not list, interactions without linkUrl", () => {
+    const bodies = fc.sample(anyValidCall, { numRuns: 2000, seed: 2022 }).map((call) => JSON.stringify(call.body ?? {}));
+    const count = (test: (body: string) => boolean) => bodies.filter(test).length;
+    expect(count((body) => body.includes(":null"))).toBeGreaterThan(200);
+    const interactions = bodies.flatMap((body) => (JSON.parse(body).interactions ?? []) as Record<string, unknown>[]);
+    const listed = Object.keys(model.flatten(model.document.components.schemas.InteractionInput).properties);
+    expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(20);
+    expect(interactions.filter((i) => i.linkUrl === undefined).length).toBeGreaterThan(20);
+  });
 
   it("sent at least 10,000 requests", () => {
     expect(sent).toBeGreaterThanOrEqual(10_000);

@@ -67,7 +67,8 @@ const searchPath = {
 const thing = {
   type: "object",
   required: ["name"],
-  properties: { name: { type: "string" }, limit: { type: "integer" }, count: { type: "integer" } },
+  // Optional properties admit null, as every request body must (the runtime reads a null as not sent).
+  properties: { name: { type: "string" }, limit: { type: ["integer", "null"] }, count: { type: ["integer", "null"] } },
   additionalProperties: false,
 };
 

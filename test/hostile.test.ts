@@ -7,10 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
+import { defaultBodyLimit } from "../src/answers.js";
+import { maxBodyDepth } from "../src/request-body.js";
 import { openSocket, type RawResponse, rawExchange, rawPost, rawRequest, readResponse } from "./support/raw-http.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 
-const limit = 64 * 1024;
+const limit = defaultBodyLimit;
 const json = { "Content-Type": "application/json", Authorization: apiKeys.primary };
 const errorOnly = (error: string) => ({ error, message: expect.any(String) });
 const naming = (error: string, name: string) => ({ ...errorOnly(error), fields: { name, errorMessage: expect.any(String) } });
@@ -49,6 +51,19 @@ const deepestArray = deepArray(Math.floor((limit - 38) / 2));
 
 const oneByteOver = `{"customSearchableCustomerFieldOne":"${"x".repeat(limit - 38)}"}`;
 
+/** A case whose one interaction holds a property the spec does not list, nested so that the body is `depth` deep. */
+const caseNested = (customerId: string, depth: number) =>
+  `{"customerId":"${customerId}","title":"t","interactions":[{"created":"c","body":"b","serviceId":"1","service":"s","contentType":"post","extra":${"[".repeat(depth - 3)}${"]".repeat(depth - 3)}}]}`;
+/** A case one byte over the limit: a long thread of posts. */
+const caseOneByteOver = (() => {
+  const head = '{"customerId":"c","title":"t","interactions":[';
+  const post = (n: number) => `{"created":"c","body":"${"p".repeat(n)}","serviceId":"1","service":"s","contentType":"post"}`;
+  const posts: string[] = [];
+  while (head.length + posts.join(",").length + 2 + post(1000).length + 1 <= limit) posts.push(post(1000));
+  const rest = limit + 1 - (head.length + posts.join(",").length + 2 + post(0).length + (posts.length > 0 ? 1 : 0));
+  return `${head}${[...posts, post(rest)].join(",")}]}`;
+})();
+
 const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "malformed JSON", bytes: rawPost(json, '{"customSearchableCustomerFieldOne": }'), status: 400, body: errorOnly("invalid_payload") },
   { row: "truncated JSON", bytes: rawPost(json, '{"customSearchableCustomerFieldOne": "ab'), status: 400, body: errorOnly("invalid_payload") },
@@ -62,12 +77,7 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "invalid UTF-8", bytes: rawPost(json, Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x22, 0x22, 0x7d])), status: 400, body: errorOnly("invalid_payload") },
   { row: "a body one byte over the limit", bytes: rawPost(json, oneByteOver), status: 413, body: errorOnly("payload_too_large") },
   { row: "a 1 MiB string field", bytes: rawPost(json, `{"customSearchableCustomerFieldOne":"${"x".repeat(1024 * 1024)}"}`), status: 413, body: errorOnly("payload_too_large") },
-  {
-    row: `JSON nested ${Math.floor((limit - 38) / 2)} deep, as deep as the limit allows`,
-    bytes: rawPost(json, deepestArray),
-    status: 422,
-    body: { ...errorOnly("field_validation_error"), fields: [{ name: "customSearchableCustomerFieldOne", errorMessage: expect.any(String) }] },
-  },
+  { row: `JSON nested ${Math.floor((limit - 38) / 2)} deep, as deep as the size limit allows`, bytes: rawPost(json, deepestArray), status: 400, body: errorOnly("invalid_payload") },
   { row: "a __proto__ key", bytes: rawPost(json, '{"__proto__": {"polluted": true}}'), status: 400, body: naming("invalid_field", "__proto__") },
   { row: "a constructor.prototype key", bytes: rawPost(json, '{"constructor": {"prototype": {"polluted": true}}}'), status: 400, body: naming("invalid_field", "constructor") },
   { row: "a prototype key", bytes: rawPost(json, '{"prototype": {"polluted": true}}'), status: 400, body: naming("invalid_field", "prototype") },
@@ -82,23 +92,37 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   { row: "a malformed %-escape in a path id (lookupCase)", bytes: rawRequest("GET", "/case/%E0%A4%A", json), status: 404, body: errorOnly("not_found") },
   { row: "truncated JSON on a PATCH (updateCustomer)", bytes: rawRequest("PATCH", "/customer/cus_x", json, '{"customSearchableCustomerFieldOne": "ab'), status: 400, body: errorOnly("invalid_payload") },
   {
-    row: "interactions nested as deep as the limit allows (createCase)",
+    row: "interactions nested 30,000 deep (createCase)",
     bytes: rawRequest("POST", "/case", json, `{"customerId":"c","title":"t","interactions":${"[".repeat(30_000)}${"]".repeat(30_000)}}`),
-    status: 422,
-    body: { ...errorOnly("field_validation_error"), fields: expect.any(Array) },
+    status: 400,
+    body: errorOnly("invalid_payload"),
   },
+  { row: `a property Khoros may add, nested ${maxBodyDepth + 1} deep (createCase)`, bytes: rawRequest("POST", "/case", json, caseNested("c", maxBodyDepth + 1)), status: 400, body: errorOnly("invalid_payload") },
+  { row: "a case one byte over the limit: a long thread of posts (createCase)", bytes: rawRequest("POST", "/case", json, caseOneByteOver), status: 413, body: errorOnly("payload_too_large") },
+  { row: "a toString key in a case (createCase)", bytes: rawRequest("POST", "/case", json, '{"customerId":"c","title":"t","toString":1}'), status: 400, body: { ...errorOnly("invalid_field"), fields: [{ name: "toString", errorMessage: expect.any(String) }] } },
   { row: "a __proto__ key in a case (createCase)", bytes: rawRequest("POST", "/case", json, '{"customerId":"c","title":"t","__proto__":{"polluted":true}}'), status: 400, body: { ...errorOnly("invalid_field"), fields: [{ name: "__proto__", errorMessage: expect.any(String) }] } },
 ];
 
 describe("hostile input", () => {
   it("sizes its bodies right: one byte over the limit, and nested as deep as fits", () => {
     expect(Buffer.byteLength(oneByteOver)).toBe(limit + 1);
+    expect(Buffer.byteLength(caseOneByteOver)).toBe(limit + 1);
+    expect(JSON.parse(caseOneByteOver).interactions.length).toBeGreaterThan(900);
     expect(Buffer.byteLength(deepestArray)).toBeLessThanOrEqual(limit);
     expect(Buffer.byteLength(deepArray(Math.floor((limit - 38) / 2) + 1))).toBeGreaterThan(limit);
   });
 
   it.each(table)("$row → $status", async ({ bytes, status, body }) => {
     expectAnswer(await rawExchange(crm.url, bytes), status, body);
+    await stillAnswers();
+  });
+
+  it(`a property Khoros may add, nested ${maxBodyDepth} deep (as deep as allowed), is kept (createCase)`, async () => {
+    const { id: customerId } = await store.createCustomer({});
+    const response = await rawExchange(crm.url, rawRequest("POST", "/case", json, caseNested(customerId, maxBodyDepth)));
+    expect(response.status).toBe(201);
+    const stored = await store.getCase(JSON.parse(response.body).id);
+    expect(stored!.interactions[0]!.extra).toEqual(JSON.parse(caseNested(customerId, maxBodyDepth)).interactions[0].extra);
     await stillAnswers();
   });
 

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Handlers } from "../generated/server.js";
 import { type RunningPrism, startProxy } from "../scripts/contract/mock.js";
+import { defaultBodyLimit } from "../src/answers.js";
+import { sizeInWords } from "../src/server-errors.js";
 import { fillPath, type HttpCall, makeWorld, operationNeeds, type World } from "./support/operations.js";
 import { apiKeys, startTestServer, type TestServer } from "./support/server.js";
 import { firstExample, model, type OperationModel } from "./support/spec.js";
@@ -14,11 +16,20 @@ interface Attempt {
   op: OperationModel;
   /** Headers on top of the key and Content-Type; null removes one. */
   headers?: Record<string, string | null | undefined>;
-  /** The body instead of the operation's first example. */
-  body?: unknown;
+  /** The body instead of the operation's first example (a function: made once the records exist). */
+  body?: unknown | (() => unknown);
   status: number;
 }
 
+const bodySchema = (op: OperationModel) => model.flatten(model.requestSchema(op));
+/** The first example with every optional property it leaves out sent as null, as Khoros's serializer may. */
+const withNulls = (op: OperationModel) => {
+  const schema = bodySchema(op);
+  const example = needsFixed(op, firstExample(op.requestBody!.content["application/json"]!) as Record<string, unknown>);
+  const absent = Object.keys(schema.properties).filter((name) => !schema.required.includes(name) && !(name in example));
+  return { ...example, ...Object.fromEntries(absent.map((name) => [name, null])) };
+};
+const needsFixed = (op: OperationModel, body: Record<string, unknown>) => operationNeeds[op.operationId as keyof Handlers].fixBody?.(body, world) ?? body;
 const integerHeader = (op: OperationModel) => op.parameters.some((p) => p.name === "x-sf-initiative" && model.shape(p.schema).types?.[0] === "integer");
 const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
 const success = (op: OperationModel) => operationNeeds[op.operationId as keyof Handlers].success[0]!;
@@ -33,6 +44,12 @@ const validAttempts: Attempt[] = model.operations.flatMap((op) => [
     headers: { "x-sf-user-email": "agent at example", ...(integerHeader(op) ? { "x-sf-initiative": "9223372036854775807" } : { "x-sf-company-id": "" }) },
     status: success(op),
   },
+  ...(op.requestBody
+    ? [
+        { name: `${op.operationId}, every optional property it leaves out sent as null`, op, body: () => withNulls(op), status: success(op) },
+        ...(bodySchema(op).closed ? [] : [{ name: `${op.operationId}, a property the spec does not list`, op, body: () => ({ ...withNulls(op), favouriteColour: "teal" }), status: success(op) }]),
+      ]
+    : []),
 ]);
 
 // Malformed JSON is not here: Prism's own body parser answers it (400, its own body) without forwarding;
@@ -44,10 +61,10 @@ const invalidAttempts: Attempt[] = model.operations.flatMap((op) => [
   ...(integerHeader(op) ? [{ name: `${op.operationId}, an integer header that is not one`, op, headers: { "x-sf-initiative": "eight" }, status: invalidStatus(op) }] : []),
   ...(op.requestBody
     ? [
-        { name: `${op.operationId}, an unknown property`, op, body: { favouriteColour: "teal" }, status: 400 },
+        ...(bodySchema(op).closed ? [{ name: `${op.operationId}, an unknown property`, op, body: { favouriteColour: "teal" }, status: 400 }] : []),
         { name: `${op.operationId}, a JSON array`, op, body: [1], status: 400 },
         { name: `${op.operationId}, a wrong Content-Type`, op, headers: { "Content-Type": "text/plain" }, status: 400 },
-        { name: `${op.operationId}, a body over 64 KiB`, op, body: { padding: "x".repeat(70_000) }, status: 413 },
+        { name: `${op.operationId}, a body over ${sizeInWords(defaultBodyLimit)}`, op, body: { padding: "x".repeat(defaultBodyLimit) }, status: 413 },
       ]
     : []),
 ]);
@@ -69,7 +86,7 @@ function toCall({ op, headers, body }: Attempt): HttpCall {
     method: op.method,
     path: fillPath(op.path, needs.path?.(world)),
     headers: Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => typeof entry[1] === "string")),
-    body: body !== undefined ? JSON.stringify(body) : example === undefined ? undefined : JSON.stringify(example),
+    body: body !== undefined ? JSON.stringify(typeof body === "function" ? body() : body) : example === undefined ? undefined : JSON.stringify(example),
   };
 }
 

@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { CreateCustomerHandlerResponse, Handlers as AllHandlers } from "../generated/server.js";
 import type { components } from "../generated/types.js";
+import type { WithoutNulls } from "../src/operation-types.js";
 
 type Customer = components["schemas"]["Customer"];
 /** One handler at a time: each test writes createCustomer only. */
@@ -12,7 +13,10 @@ describe("createCustomer handler types", () => {
   it("receives the typed body, headers and request context", () => {
     const handlers: Handlers = {
       createCustomer: ({ body, headers, context }) => {
-        expectTypeOf(body).toEqualTypeOf<components["schemas"]["CreateCustomerRequest"]>();
+        expectTypeOf(body).toEqualTypeOf<WithoutNulls<components["schemas"]["CreateCustomerRequest"]>>();
+        // The spec lets Khoros send null (read as not sent); the runtime drops it, so handlers never see one.
+        expectTypeOf<components["schemas"]["CreateCustomerRequest"]["customSearchableCustomerFieldOne"]>().toEqualTypeOf<string | null | undefined>();
+        expectTypeOf(body.customSearchableCustomerFieldOne).toEqualTypeOf<string | undefined>();
         expectTypeOf(headers["x-sf-user-email"]).toEqualTypeOf<string | undefined>();
         expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId?: string }>();
         return { status: 201, body: customer };

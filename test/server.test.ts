@@ -107,7 +107,7 @@ const rules: Rule[] = [
   },
   {
     rule: "wrong types → 422 listing every violation, in the message too",
-    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 42, customNonSearchableCustomerFieldTwo: null }) },
+    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 42, customNonSearchableCustomerFieldTwo: true }) },
     status: 422,
     body: {
       error: "field_validation_error",

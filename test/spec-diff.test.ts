@@ -146,6 +146,30 @@ const breakingRules: Rule[] = [
     changes: [[true, "POST /widgets: security changed from apiKey in header X-API-Key to http bearer"]],
   },
   { rule: "security removed", after: (s) => delete s.security, changes: [[true, "POST /widgets: security changed from apiKey in header X-API-Key to none"]] },
+  {
+    rule: "a property that may now be null, as a type or as a oneOf alternative (widens requests, breaks responses)",
+    after: (s) => {
+      fields(s).label.type = ["string", "null"];
+      fields(s).colour = { oneOf: [fields(s).colour, { type: "null" }] };
+    },
+    changes: [
+      [false, `${request}: \`colour\` may now be null`],
+      [false, `${request}: \`label\` may now be null`],
+      [true, `${created}: \`colour\` may now be null`],
+      [true, `${created}: \`label\` may now be null`],
+    ],
+  },
+  {
+    rule: "a oneOf alternative removed, and one narrowed inside (each alternative compared in order)",
+    before: (s) => (fields(s).label = { oneOf: [{ type: "string", maxLength: 40 }, { type: "integer" }] }),
+    after: (s) => (fields(s).label = { oneOf: [{ type: "string", maxLength: 20 }] }),
+    changes: [
+      [true, `${request}: maxLength of \`label\` changed from 40 to 20`],
+      [true, `${request}: \`label\` has 1 fewer alternative(s)`],
+      [false, `${created}: maxLength of \`label\` changed from 40 to 20`],
+      [false, `${created}: \`label\` has 1 fewer alternative(s)`],
+    ],
+  },
 ];
 
 const nonBreakingRules: Rule[] = [

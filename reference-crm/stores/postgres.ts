@@ -267,12 +267,11 @@ export class PostgresCrmStore implements CrmStore {
     return row && caseFromRow(row);
   }
 
-  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
-    return transaction(this.#pool, async (client): Promise<StoredCase | "no-case" | "no-customer"> => {
+  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined> {
+    return transaction(this.#pool, async (client): Promise<StoredCase | undefined> => {
       // Locks the case until commit: concurrent updates of it take turns, so no interaction is lost.
       const [row] = await query(client, `${statements.selectCase} FOR UPDATE`, [id]);
-      if (!row) return "no-case";
-      if (changes.customerId !== undefined && (await query(client, statements.customerExists, [changes.customerId])).length === 0) return "no-customer";
+      if (!row) return undefined;
       const columns = changedCaseColumns(caseFromRow(row), changes);
       const sql = `UPDATE cases SET ${assignments(columns)} WHERE id = $1 RETURNING ${caseSelect}`;
       const [updated] = await query(client, sql, [id, ...columns.map(([, value]) => value)]);

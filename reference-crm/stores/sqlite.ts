@@ -217,11 +217,10 @@ export class SqliteCrmStore implements CrmStore {
     return row && caseFromRow(row);
   }
 
-  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
-    return this.#db.transaction((): StoredCase | "no-case" | "no-customer" => {
+  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined> {
+    return this.#db.transaction((): StoredCase | undefined => {
       const row = this.#statements.selectCase!.get(id) as Row | undefined;
-      if (!row) return "no-case";
-      if (changes.customerId !== undefined && !this.#statements.customerExists!.get(changes.customerId)) return "no-customer";
+      if (!row) return undefined;
       const columns = changedCaseColumns(caseFromRow(row), changes);
       this.#prepared(`UPDATE cases SET ${columns.map(([name]) => `${quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
       return caseFromRow(this.#statements.selectCase!.get(id) as Row);

@@ -3,20 +3,22 @@
 // spec (generated `objectStructures`), so a field added there is stored, searched and shown with no edit here.
 import { objectStructures } from "../../generated/server.js";
 import type { components } from "../../generated/types.js";
+import type { WithoutNulls } from "../../src/operation-types.js";
 import { newId } from "../ids.js";
 
 type Schemas = components["schemas"];
 export type CustomerFields = Schemas["CustomerFields"];
 export type StoredCustomer = CustomerFields & { id: string };
 export type CaseFields = Schemas["CaseFields"];
-export type Interaction = Schemas["Interaction"];
+/** An interaction as Khoros sent it (its `null`s dropped): kept whole, properties the spec does not list included. */
+export type SentInteraction = WithoutNulls<Schemas["InteractionInput"]> & { [property: string]: unknown };
 export type CaseStatus = Schemas["CaseStatus"];
 
-/** A case as stored: everything the API's Case has but its url. */
-export type StoredCase = Omit<Schemas["Case"], "url" | "interactions"> & { interactions: Interaction[] };
-export type NewCase = CaseFields & { customerId: string; title: string; description?: string; interactions?: Interaction[] };
-/** What updateCase may change; `interactions` are added after the case's own. */
-export type CaseChanges = CaseFields & { customerId?: string; title?: string; description?: string; status?: CaseStatus; interactions?: Interaction[] };
+/** A case as stored: everything the API's Case has but its url, and its interactions as Khoros sent them. */
+export type StoredCase = Omit<Schemas["Case"], "url" | "interactions"> & { interactions: SentInteraction[] };
+export type NewCase = CaseFields & { customerId: string; title: string; description?: string; interactions?: SentInteraction[] };
+/** What updateCase may change (a case keeps its customer); `interactions` are added after the case's own. */
+export type CaseChanges = CaseFields & { title?: string; description?: string; status?: CaseStatus; interactions?: SentInteraction[] };
 
 /** The custom fields, as the spec declares them. */
 export const customerFieldNames: readonly string[] = objectStructures.customer.fields.map((field) => field.name);
@@ -45,8 +47,8 @@ export interface CrmStore {
   /** Creates an open case; undefined when the customer does not exist. */
   createCase(input: NewCase): Promise<StoredCase | undefined>;
   getCase(id: string): Promise<StoredCase | undefined>;
-  /** Changes only what is given and adds the interactions; says which record is missing, if one is. */
-  updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer">;
+  /** Changes only what is given and adds the interactions; undefined when there is no such case. */
+  updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined>;
   /** The customer's cases, newest first; undefined when there is no such customer. */
   listCases(customerId: string): Promise<StoredCase[] | undefined>;
   close(): Promise<void>;
@@ -58,10 +60,16 @@ export const now = () => new Date().toISOString();
 /** The case number agents see: the case's sequence number, eight digits. */
 export const caseNumber = (sequence: number) => String(sequence).padStart(8, "0");
 
-/** Only the custom fields of `input` (what a store keeps in its field columns). */
+/**
+ * Only the given fields of `input` that hold a value (neither absent nor `null`, which reads as not sent),
+ * as text: a checkbox field's `true` is kept as "true".
+ */
 export function pick<T extends object>(input: T, names: readonly string[]): Partial<Record<string, string>> {
   const picked: Partial<Record<string, string>> = {};
-  for (const name of names) if ((input as Record<string, string | undefined>)[name] !== undefined) picked[name] = (input as Record<string, string>)[name];
+  for (const name of names) {
+    const value = (input as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null) picked[name] = String(value);
+  }
   return picked;
 }
 
@@ -80,8 +88,9 @@ export const customerColumns: readonly string[] = [...customerFieldNames, ...sea
 
 /** The values of `customerColumns`. An absent field is NULL, an empty one ''. */
 export function customerColumnValues(customer: CustomerFields): (string | null)[] {
-  const value = (name: string) => (customer as Record<string, string | undefined>)[name];
-  return [...customerFieldNames.map((name) => value(name) ?? null), ...searchableCustomerFields.map((name) => (value(name) === undefined ? null : matchKey(value(name)!)))];
+  const given = pick(customer, customerFieldNames);
+  const value = (name: string) => given[name] ?? null;
+  return [...customerFieldNames.map(value), ...searchableCustomerFields.map((name) => (value(name) === null ? null : matchKey(value(name)!)))];
 }
 
 /** The columns an update sets: each field given, and the key of each searchable one. */
@@ -96,14 +105,17 @@ export function changedCustomerColumns(changes: CustomerFields): [column: string
 export const caseColumns: readonly string[] = ["id", "number", "customer_id", "title", "description", "status", "created", "last_updated", "interactions", ...caseFieldNames];
 
 /** The values of the field columns of a case, NULL for an absent field. */
-export const caseFieldValues = (fields: CaseFields): (string | null)[] => caseFieldNames.map((name) => (fields as Record<string, string | undefined>)[name] ?? null);
+export function caseFieldValues(fields: CaseFields): (string | null)[] {
+  const given = pick(fields, caseFieldNames);
+  return caseFieldNames.map((name) => given[name] ?? null);
+}
 
 /** The columns an update of `current` sets: what `changes` gives, the interactions after its own, and last_updated. */
 export function changedCaseColumns(current: StoredCase, changes: CaseChanges): [column: string, value: string][] {
-  const { customerId, title, description, status } = changes;
-  const given = Object.entries({ customer_id: customerId, title, description, status, ...pick(changes, caseFieldNames) });
+  const { title, description, status } = changes;
+  const given = Object.entries({ ...pick({ title, description, status }, ["title", "description", "status"]), ...pick(changes, caseFieldNames) });
   return [
-    ...given.filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ...(given as [string, string][]),
     ["interactions", JSON.stringify([...current.interactions, ...(changes.interactions ?? [])])],
     ["last_updated", now()],
   ];
@@ -203,12 +215,11 @@ export class MemoryCrmStore implements CrmStore {
     return stored && structuredClone(stored);
   }
 
-  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | "no-case" | "no-customer"> {
+  async updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined> {
     const stored = this.#cases.get(id);
-    if (!stored) return "no-case";
-    if (changes.customerId !== undefined && !this.#customers.has(changes.customerId)) return "no-customer";
-    const { interactions, customerId, title, description, status } = changes;
-    Object.assign(stored, pick({ customerId, title, description, status }, ["customerId", "title", "description", "status"]), pick(changes, caseFieldNames));
+    if (!stored) return undefined;
+    const { interactions, title, description, status } = changes;
+    Object.assign(stored, pick({ title, description, status }, ["title", "description", "status"]), pick(changes, caseFieldNames));
     stored.interactions.push(...(interactions ?? []));
     stored.lastUpdated = now();
     return structuredClone(stored);

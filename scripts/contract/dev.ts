@@ -87,7 +87,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
         await mock?.stop();
         mock = undefined;
         [, mock] = await Promise.all([
-          buildDocs(options.docsFile, rootSpec),
+          buildDocs(options.docsFile, join(options.generatedDir, "openapi.yaml")),
           startMock({ port: options.port, spec: join(options.generatedDir, "openapi.yaml") }),
         ]);
         outcome = "regenerated, docs rebuilt, mock restarted";

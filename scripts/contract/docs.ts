@@ -5,7 +5,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { projectRoot, specPath } from "../shared/paths.js";
+import { bundledSpecPath, projectRoot } from "../shared/paths.js";
 import { packageBin } from "../shared/package-bin.js";
 
 export const defaultDocsPath = join(projectRoot, "docs/index.html");
@@ -52,8 +52,11 @@ export function openEveryTag(html: string): string {
   }, html);
 }
 
-/** Renders the spec into one HTML page that loads nothing from another origin (see the template). */
-export async function buildDocs(output = defaultDocsPath, spec = specPath): Promise<void> {
+/**
+ * Renders the bundled spec (what the mock serves, the custom fields' input forms filled in) into one HTML
+ * page that loads nothing from another origin (see the template).
+ */
+export async function buildDocs(output = defaultDocsPath, spec = bundledSpecPath): Promise<void> {
   // Written aside, then renamed: a server reading the page never sees it half-written.
   const partial = `${output}.${process.pid}.partial`;
   const args = ["build-docs", spec, "--output", partial, "--inlineBundle", "--template", join(projectRoot, "scripts/contract/docs-template.hbs")];

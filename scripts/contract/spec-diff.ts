@@ -28,6 +28,17 @@ function byPath(model: SpecModel): Map<string, OperationModel[]> {
   return paths;
 }
 
+/**
+ * A schema as the alternatives it allows besides `null`, and whether it allows `null`: `oneOf: [X, {type:
+ * null}]` is X, nullable; a schema without oneOf is itself (a `type` list with "null" is compared as types).
+ */
+function alternativesOf(model: SpecModel, schema: unknown): { options: unknown[]; nullable: boolean } {
+  const options = model.shape(schema).oneOf;
+  if (!options) return { options: [schema], nullable: false };
+  const isNull = (option: unknown) => show(model.shape(option).types) === "null";
+  return { options: options.filter((option) => !isNull(option)), nullable: options.some(isNull) };
+}
+
 class Comparison {
   readonly changes: Change[] = [];
 
@@ -49,14 +60,30 @@ class Comparison {
     const pair = `${(b as any)?.$ref}|${(a as any)?.$ref}`;
     if (visiting.has(pair) && pair !== "undefined|undefined") return; // a recursive schema, already being compared
     visiting = new Set(visiting).add(pair);
+    const subject = path ? `\`${path}\`` : "the value";
+    const [was, now] = [alternativesOf(this.before, b), alternativesOf(this.after, a)];
+    if (was.nullable !== now.nullable) {
+      this.constraint(direction, was.nullable, now.nullable, `${where}: ${subject} ${now.nullable ? "may now be null" : "may no longer be null"}`);
+    }
+    if (was.options.length !== 1 || now.options.length !== 1) {
+      // Alternatives (oneOf) compared in order; one added widens what may be sent, one removed narrows it.
+      const shared = Math.min(was.options.length, now.options.length);
+      for (let i = 0; i < shared; i++) this.schema(was.options[i], now.options[i], direction, where, path, visiting);
+      if (now.options.length > shared) this.constraint(direction, false, true, `${where}: ${subject} has ${now.options.length - shared} more alternative(s)`);
+      if (was.options.length > shared) this.constraint(direction, true, false, `${where}: ${subject} has ${was.options.length - shared} fewer alternative(s)`);
+      return;
+    }
+    [b, a] = [was.options[0], now.options[0]];
     const before = this.before.shape(b);
     const after = this.after.shape(a);
-    const subject = path ? `\`${path}\`` : "the value";
 
     if (show(before.types) !== show(after.types)) {
       const lost = before.types === undefined ? after.types !== undefined : before.types.some((t) => !after.types?.includes(t));
       const gained = after.types === undefined ? before.types !== undefined : after.types.some((t) => !before.types?.includes(t));
-      this.constraint(direction, lost, gained, `${where}: type of ${subject} changed from ${show(before.types)} to ${show(after.types)}`);
+      const notNull = (types?: string[]) => show(types?.filter((t) => t !== "null"));
+      const onlyNull = before.types && after.types && notNull(before.types) === notNull(after.types);
+      const change = onlyNull ? `${subject} ${gained ? "may now be null" : "may no longer be null"}` : `type of ${subject} changed from ${show(before.types)} to ${show(after.types)}`;
+      this.constraint(direction, lost, gained, `${where}: ${change}`);
     }
     if (before.format !== after.format) {
       const message = `${where}: format of ${subject} changed from ${show(before.format)} to ${show(after.format)}`;

@@ -1,12 +1,12 @@
 // generated/server.ts: the handler contract (one typed function per operation), the route table the
 // server runtime (src/server-runtime.ts) serves, the error catalogue and the CRM objects' custom fields.
 import { runtimeSituations, type RuntimeSituation } from "../../src/server-errors.js";
-import { comment, type OperationModel, operationTitle, type ResponseModel, type SpecModel } from "../shared/spec-model.js";
+import { comment, type FlatSchema, type OperationModel, operationTitle, type ResponseModel, type SpecModel } from "../shared/spec-model.js";
 import { parameterLocations, parametersIn, validatorName } from "./validators.js";
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 
-const bodySituations: RuntimeSituation[] = ["malformedJson", "notUtf8", "loneSurrogate", "emptyBody", "notAnObject", "wrongContentType", "unknownField"];
+const bodySituations: RuntimeSituation[] = ["malformedJson", "notUtf8", "loneSurrogate", "emptyBody", "notAnObject", "nestedTooDeep", "wrongContentType", "unknownField"];
 
 /** The status a request failing validation gets: 422 where the operation documents it, else 400. */
 const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
@@ -38,6 +38,31 @@ function checkRuntimeAnswers(model: SpecModel, op: OperationModel): void {
       }
     }
   }
+}
+
+const admitsNull = (schema: FlatSchema): boolean => [schema.type].flat().includes("null") || (schema.oneOf ?? []).some(admitsNull);
+/** The shapes a value may take besides `null`. */
+const notNull = (schema: FlatSchema): FlatSchema[] => (schema.oneOf ? schema.oneOf.flatMap(notNull) : [schema]);
+
+/**
+ * Refuses a request body whose schema disagrees with the runtime's reading of `null`, which drops every
+ * `null` property before validation ("not sent"): at any depth, an optional property must admit `null`, so
+ * that the mock and other generators accept what the server accepts, and a required one must not (a
+ * `null` there is answered "is required").
+ */
+function checkNullTolerance(model: SpecModel, op: OperationModel): void {
+  const schema = model.requestSchema(op);
+  const visit = (node: FlatSchema, path: string) => {
+    for (const [name, property] of Object.entries(node.properties)) {
+      const required = node.required.includes(name);
+      if (required === admitsNull(property)) {
+        const must = required ? "must not admit null (it is required)" : "must admit null (it is optional: null reads as not sent)";
+        throw new Error(`${op.operationId}: request body property ${path}${name} ${must}.`);
+      }
+      for (const shape of notNull(property)) visit(shape.items ?? shape, `${path}${name}${shape.items ? "[]" : ""}.`);
+    }
+  };
+  if (schema) visit(model.flatten(schema), "");
 }
 
 /** How an error response carries `fields`: not at all, one object, or an array. */
@@ -84,6 +109,7 @@ function checkTextFrom(model: SpecModel, op: OperationModel, response: ResponseM
 
 function route(model: SpecModel, op: OperationModel): string[] {
   checkRuntimeAnswers(model, op);
+  checkNullTolerance(model, op);
   const validators = parameterLocations
     .filter((location) => parametersIn(op, location).length > 0)
     .map((location) => `${location}: validators.${validatorName.parameters(op, location)} as Validator`);
@@ -159,6 +185,7 @@ export function serverSource(model: SpecModel): string {
     'import * as validators from "./validators.js";',
     "",
     'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, ObjectStructure, RequestContext } from "../src/server-runtime.js";',
+    'export type { WithoutNulls } from "../src/operation-types.js";',
     'export { sendError } from "../src/answers.js";',
     'export { stopGracefully } from "../src/http-server.js";',
     "",

@@ -51,6 +51,9 @@ export function validatorsSource(model: SpecModel): string {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
+    // createCase's `anyOf` requires customerId or customId, which another part of its `allOf` defines:
+    // strictRequired looks for them in the branch and its parent only.
+    strictRequired: false,
     code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
   ajvFormats.default(ajv); // a CommonJS module: its function is `default` when imported from ESM
@@ -75,6 +78,12 @@ export function validatorsSource(model: SpecModel): string {
     }
   }
   const code = standaloneCode.default(ajv, exported).replace(/^"use strict";/, "");
+  // Ajv tracks at run time which properties an anyOf/oneOf evaluated when one of its branches lists
+  // `properties` under an `unevaluatedProperties` (seen with Ajv 8.20): its tracking object then takes
+  // `constructor`, `toString` or `__proto__` for known properties, and lets them through.
+  if (code.includes('"dynamicProps":true')) {
+    throw new Error("A schema needs Ajv to track evaluated properties at run time (an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.");
+  }
   return [
     "// @ts-nocheck: Ajv's standalone code, untyped; generated/server.ts gives each validator its type.",
     'import { createRequire } from "node:module";',

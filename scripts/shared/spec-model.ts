@@ -66,6 +66,8 @@ export interface SchemaShape {
   closed: boolean;
   items?: Schema;
   oneOf?: Schema[];
+  /** Its `anyOf`, and those of its `allOf` parts: each must hold (as alternatives of its own). */
+  anyOf: Schema[][];
   bounds: Record<string, number>;
   /** Its `x-` extensions, its own winning over its `allOf` parts'. */
   extensions: Record<string, unknown>;
@@ -82,6 +84,8 @@ export interface FlatSchema {
   closed: boolean;
   items?: FlatSchema;
   oneOf?: FlatSchema[];
+  /** Each `anyOf` that must hold (none when it has none). */
+  anyOf?: FlatSchema[][];
   extensions: Record<string, unknown>;
 }
 
@@ -165,6 +169,7 @@ export class SpecModel {
       closed: s.additionalProperties === false || s.unevaluatedProperties === false || parts.some((p) => p.closed),
       items: s.items ?? parts.find((p) => p.items)?.items,
       oneOf: s.oneOf ?? parts.find((p) => p.oneOf)?.oneOf,
+      anyOf: [...parts.flatMap((p) => p.anyOf), ...(s.anyOf ? [s.anyOf as Schema[]] : [])],
       bounds,
       extensions: Object.assign({}, ...parts.map((p) => p.extensions), extensionsOf(s)),
     };
@@ -172,7 +177,7 @@ export class SpecModel {
 
   /** A schema resolved all the way down (the spec's schemas are not recursive). */
   flatten(schema: unknown): FlatSchema {
-    const { types, format, enum: values, pattern, properties, required, closed, items, oneOf, extensions } = this.shape(schema);
+    const { types, format, enum: values, pattern, properties, required, closed, items, oneOf, anyOf, extensions } = this.shape(schema);
     return {
       type: types?.length === 1 ? types[0] : types,
       format,
@@ -183,6 +188,7 @@ export class SpecModel {
       closed,
       items: items === undefined ? undefined : this.flatten(items),
       oneOf: oneOf?.map((option) => this.flatten(option)),
+      ...(anyOf.length > 0 ? { anyOf: anyOf.map((choice) => choice.map((option) => this.flatten(option))) } : {}),
       extensions,
     };
   }
@@ -229,19 +235,25 @@ export class SpecModel {
     const objects: Record<string, CustomField[]> = {};
     for (const [schemaName, schema] of Object.entries<Doc>(this.document.components?.schemas ?? {})) {
       const object = schema["x-custom-fields-of"];
-      if (object === undefined) continue;
-      for (const [name, property] of Object.entries(this.shape(schema).properties)) {
-        const field = this.resolve<Doc>(property);
-        const where = `${schemaName}.${name}`;
-        const [searchable, label, type, listValues] = ["x-searchable", "x-label", "x-field-type", "x-list-values"].map((key) => field[key]);
-        if (typeof searchable !== "boolean") throw new Error(`${where}: x-searchable must be true or false.`);
-        if (typeof label !== "string") throw new Error(`${where}: x-label must be a string.`);
-        if (!fieldTypes.includes(type)) throw new Error(`${where}: x-field-type must be one of ${fieldTypes.join(", ")}.`);
-        if ((type === "single_sel_list") !== (listValues !== undefined)) throw new Error(`${where}: x-list-values goes with single_sel_list, and only with it.`);
-        (objects[object] ??= []).push({ name, searchable, label, type, ...(listValues ? { listValues } : {}) });
-      }
+      if (object !== undefined) (objects[object] ??= []).push(...this.declaredFields(schemaName));
     }
     return objects;
+  }
+
+  /** The custom fields one schema marked `x-custom-fields-of` declares, in the order it lists them. */
+  declaredFields(schemaName: string): CustomField[] {
+    const schema = this.document.components?.schemas?.[schemaName];
+    if (schema?.["x-custom-fields-of"] === undefined) throw new Error(`${schemaName} is no schema marked x-custom-fields-of.`);
+    return Object.entries(this.shape(schema).properties).map(([name, property]) => {
+      const field = this.resolve<Doc>(property);
+      const where = `${schemaName}.${name}`;
+      const [searchable, label, type, listValues] = ["x-searchable", "x-label", "x-field-type", "x-list-values"].map((key) => field[key]);
+      if (typeof searchable !== "boolean") throw new Error(`${where}: x-searchable must be true or false.`);
+      if (typeof label !== "string") throw new Error(`${where}: x-label must be a string.`);
+      if (!fieldTypes.includes(type)) throw new Error(`${where}: x-field-type must be one of ${fieldTypes.join(", ")}.`);
+      if ((type === "single_sel_list") !== (listValues !== undefined)) throw new Error(`${where}: x-list-values goes with single_sel_list, and only with it.`);
+      return { name, searchable, label, type, ...(listValues ? { listValues } : {}) };
+    });
   }
 
   #operation(path: string, item: Doc, method: string): OperationModel {

@@ -4,6 +4,7 @@
 // (which records they name) come from ./operations.ts.
 import fc from "fast-check";
 import type { Handlers } from "../../generated/server.js";
+import { defaultBodyLimit as bodyLimit } from "../../src/answers.js";
 import { type FlatSchema, model, type OperationModel, schemaValidator } from "./spec.js";
 import { fillPath, type HttpCall, operationNeeds, type World } from "./operations.js";
 
@@ -26,7 +27,6 @@ export interface Case {
 }
 
 const validate = schemaValidator();
-const bodyLimit = 64 * 1024;
 const int64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 
 /** A header value: visible ASCII, no surrounding spaces (HTTP would strip them). */
@@ -34,11 +34,31 @@ const headerText = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,30}[\x21-\x7e])
 /** Text as an agent might type it: any Unicode, well-formed. */
 const text = fc.string({ unit: "binary", maxLength: 40 }).filter((s) => s.isWellFormed());
 
-/** Values valid for a resolved schema. */
+/** A schema's types, `null` left out. */
+const typesOf = (schema: FlatSchema) => [schema.type ?? []].flat().filter((type) => type !== "null");
+/** True when the schema lets `null` through (as every optional property of a request body does: "not sent"). */
+export const admitsNull = (schema: FlatSchema): boolean => [schema.type].flat().includes("null") || (schema.oneOf ?? []).some(admitsNull);
+
+/** Names a schema does not list, for the properties Khoros may add to an open object. */
+const unlistedName = (schema: FlatSchema) => fc.stringMatching(/^[a-z][A-Za-z]{0,11}$/).filter((name) => !(name in schema.properties) && !(name in {}));
+/** Any JSON, a few levels deep at most: what an unlisted property may hold. */
+const anyJson = fc.jsonValue({ maxDepth: 2 }).filter((value) => JSON.stringify(value).isWellFormed() && !JSON.stringify(value).includes("null"));
+
+/**
+ * Values valid for a resolved schema, as Khoros may send them: an optional property left out, or `null`
+ * (read as not sent) where the schema admits it, and an open object with properties it does not list.
+ */
 export function valueFor(schema: FlatSchema): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema.oneOf) return fc.oneof(...schema.oneOf.map(valueFor));
-  switch (schema.type) {
+  const [type, ...others] = typesOf(schema);
+  if (type === undefined && admitsNull(schema)) return fc.constant(null);
+  const value = others.length > 0 ? fc.oneof(...typesOf(schema).map((t) => valueFor({ ...schema, type: t }))) : valueOfType(schema, type);
+  return admitsNull(schema) ? fc.oneof(value, fc.constant(null)) : value;
+}
+
+function valueOfType(schema: FlatSchema, type: string | undefined): fc.Arbitrary<unknown> {
+  switch (type) {
     case "string":
       return schema.format === "email" ? fc.emailAddress() : schema.format === "date-time" ? fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) : text;
     case "integer":
@@ -48,12 +68,23 @@ export function valueFor(schema: FlatSchema): fc.Arbitrary<unknown> {
     case "array":
       return fc.array(valueFor(schema.items!), { maxLength: 3 });
     case "object":
-      return fc.record(Object.fromEntries(Object.entries(schema.properties).map(([name, child]) => [name, valueFor(child)])), {
-        requiredKeys: schema.required,
-      });
+      return objectFor(schema);
     default:
       throw new Error(`no generator for a schema of type ${String(schema.type)}`);
   }
+}
+
+/** An object: its required properties, any of its optional ones, one of each `anyOf`'s alternatives, and (if open) more. */
+function objectFor(schema: FlatSchema): fc.Arbitrary<Record<string, unknown>> {
+  const properties = Object.fromEntries(Object.entries(schema.properties).map(([name, child]) => [name, valueFor(child)]));
+  const alternatives = (schema.anyOf ?? []).map((choice) => fc.constantFrom(...choice.flatMap((option) => option.required)));
+  return fc.tuple(fc.tuple(...alternatives), fc.dictionary(unlistedName(schema), anyJson, { maxKeys: schema.closed ? 0 : 2 })).chain(([chosen, unlisted]) =>
+    fc.record(properties, { requiredKeys: [...new Set([...schema.required, ...chosen])] }).map((known) => {
+      // A chosen alternative's property must hold a value, not null.
+      for (const name of chosen) if (known[name] === null) delete known[name];
+      return { ...unlisted, ...known };
+    }).filter((value) => chosen.every((name) => name in value)),
+  );
 }
 
 /** A header's text, valid for its schema (an int64 header ranges over the whole int64, bigints included). */
@@ -122,17 +153,23 @@ export function toHttp(call: ValidCall, world: World, apiKey: string): HttpCall 
   return { method: op.method, path: fillPath(op.path, needs.path?.(world)), headers, ...(sent ? { body: JSON.stringify(sent), sent } : {}) };
 }
 
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
-const notAnArray = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), text, fc.object({ maxDepth: 1 }));
+const someObject = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer(), { minKeys: 1, maxKeys: 2 });
+/** Values of each JSON type but `null` (which, for an optional property, reads as not sent). */
+const valuesOf: Record<string, fc.Arbitrary<unknown>> = {
+  string: text,
+  integer: fc.integer(),
+  boolean: fc.boolean(),
+  array: fc.array(fc.integer(), { minLength: 1, maxLength: 3 }),
+  object: someObject,
+};
 
 /** A value of the wrong type for a schema (JSON has no value that is wrong for every schema: none for `{}`). */
 function wrongValueFor(schema: FlatSchema): fc.Arbitrary<unknown> | undefined {
-  if (schema.oneOf) return fc.oneof(fc.integer(), fc.boolean(), fc.constant(null));
-  if (schema.type === "string") return notAString;
-  if (schema.type === "array") return notAnArray;
-  if (schema.type === "boolean") return fc.oneof(fc.integer(), text, fc.constant(null));
-  if (schema.type === "object") return fc.oneof(fc.integer(), text, fc.array(fc.integer(), { maxLength: 2 }));
-  return undefined;
+  const allowed = schema.oneOf ? schema.oneOf.flatMap(typesOf) : typesOf(schema);
+  if (allowed.length === 0) return undefined;
+  const wrong = Object.entries(valuesOf).filter(([type]) => !allowed.includes(type) && !(type === "integer" && allowed.includes("number")));
+  const values = wrong.map(([, value]) => value);
+  return fc.oneof(...values, ...(admitsNull(schema) ? [] : [fc.constant(null)]));
 }
 
 /** How the operation answers a request that fails validation: 422 where it documents one, else 400. */
@@ -190,9 +227,15 @@ export function invalidCase(op: OperationModel, world: World, apiKey: string): f
             ]
           : [];
       }),
-      fc
-        .tuple(valid, fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !known.includes(n) && n.isWellFormed()), text)
-        .map(([call, name, value]) => made("an unknown property", withBody(call, (sent) => ({ ...sent, [name]: value })), { statuses: [400], error: "invalid_field", field: name })),
+      ...(body.closed
+        ? [
+            fc
+              .tuple(valid, fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !known.includes(n) && n.isWellFormed()), text)
+              .map(([call, name, value]) =>
+                made("an unknown property", withBody(call, (sent) => ({ ...sent, [name]: value })), { statuses: [400], error: "invalid_field", field: name }),
+              ),
+          ]
+        : []),
       fc.tuple(valid, fc.constantFrom<string | null>(null, "text/plain", "application/xml", "application/json; charset=latin1")).map(([call, contentType]) => {
         const request = http(call);
         if (contentType === null) delete request.headers["Content-Type"];
@@ -221,6 +264,13 @@ export function invalidCase(op: OperationModel, world: World, apiKey: string): f
     );
   }
   return fc.oneof(...mutations);
+}
+
+/** A body as the server reads it: every `null` property dropped, at any depth ("not sent"). */
+export function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNulls) as T;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, child]) => child !== null).map(([name, child]) => [name, withoutNulls(child)])) as T;
 }
 
 /** A command that replays the request against a server at $CRM_URL (bytes escaped for printf). */
