@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // (vitest's own typecheck mode would check them again, and warns on every run that it is experimental.)
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     globalSetup: ["test/support/postgres-notice.ts"],
     testTimeout: 30_000,
   },

@@ -9,13 +9,13 @@
 //   DATA_DIR    where SQLite keeps its file and the generated key lives (default ./data)
 //   WORKERS     server processes on the one port (default 1); more than one needs STORE=postgres
 //   REQUEST_LOG off: no line per request
+//   DOCS_FILE   the rendered docs served at /docs (default docs/index.html, which `npm run build` makes)
 // Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
 import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { relative, resolve } from "node:path";
 import { createHttpServer, stopGracefully } from "../generated/server.js";
-import { buildDocs, defaultDocsPath } from "../scripts/contract/docs.js";
 import { keptKey, keyFile } from "./api-key.js";
 import { createCrmListener } from "./app.js";
 import { createRequestLog } from "./request-log.js";
@@ -54,15 +54,12 @@ async function openStore(): Promise<{ store: CrmStore; where: string }> {
   throw new StartError(`STORE must be sqlite, memory or postgres, not ${storeKind}.`);
 }
 
-/** The rendered docs, built first if `npm run docs` has not been run; undefined if they cannot be built. */
-async function loadDocs(): Promise<Buffer | undefined> {
-  try {
-    if (!existsSync(defaultDocsPath)) await buildDocs(defaultDocsPath);
-    return readFileSync(defaultDocsPath);
-  } catch (error) {
-    console.error(`docs unavailable at /docs (${(error as Error).message.split("\n")[0]}); npm run docs builds them`);
-    return undefined;
-  }
+/** The rendered docs page (`npm run build` or `npm run docs` makes it); undefined, said in one line, when missing. */
+function loadDocs(): Buffer | undefined {
+  const file = resolve(process.env.DOCS_FILE || "docs/index.html");
+  if (existsSync(file)) return readFileSync(file);
+  console.error(`docs unavailable at /docs: no ${relative(process.cwd(), file)} (npm run docs makes it)`);
+  return undefined;
 }
 
 function listen(server: ReturnType<typeof createHttpServer>): Promise<number> {
@@ -108,7 +105,7 @@ async function serve(): Promise<void> {
   });
   const url = `http://${host}:${listening}`;
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
-  const docsHtml = await loadDocs();
+  const docsHtml = loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
   server.on("request", createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog }));
   const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
@@ -116,10 +113,22 @@ async function serve(): Promise<void> {
   else process.send!({ ready });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, async () => {
-      await stopGracefully(server);
-      await store.close();
-      process.exit(0);
+    process.once(signal, () => {
+      const stopped = async () => {
+        await stopGracefully(server);
+        await store.close();
+      };
+      stopped().then(
+        () => {
+          requestLog?.flush();
+          process.exit(0);
+        },
+        (error: Error) => {
+          console.error(`Could not stop cleanly: ${error.message}`);
+          requestLog?.flush();
+          process.exit(1);
+        },
+      );
     });
   }
 }

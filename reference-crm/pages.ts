@@ -4,9 +4,9 @@
 // address away). They live under /agent/, a path no operation of the vendor's API uses.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, objectStructures, sendError } from "../generated/server.js";
+import { errorBody, type LogEntry, objectStructures, type RequestRecord, sendError } from "../generated/server.js";
+import { describeError, logToStderr } from "../src/pipeline.js";
 import { relativePath } from "../src/router.js";
-import { type AnswerRecord, describeError, type LogEntry, logToStderr } from "../src/server-runtime.js";
 import type { CrmStore, SentInteraction, StoredCase, StoredCustomer } from "./stores/store.js";
 
 export interface PagesSettings {
@@ -19,8 +19,8 @@ export interface PagesSettings {
   docsHtml?: Buffer;
   /** Where errors go; one JSON line on stderr unless set. */
   log?: (entry: LogEntry) => void;
-  /** Told of every page answered, as the API's listener tells it of its answers. */
-  requestLog?: (answer: AnswerRecord) => void;
+  /** Told of every page answered, as the API's listener tells it of its responses. */
+  requestLog?: (record: RequestRecord) => void;
 }
 
 /** Where the agent sees a customer, and a case, below the CRM's public URL (its instanceUrl). */
@@ -191,9 +191,11 @@ export function createPages({ store, publicUrl, keyInShell, docsHtml, log = logT
     if (path === undefined || !isPagePath(path)) return false;
     const started = performance.now();
     const requestId = randomUUID();
-    const logged = (status: number) => requestLog?.({ req, status, requestId, ms: performance.now() - started });
+    const requestPath = (req.url ?? "/").split("?")[0]!;
+    const header = (name: string) => [req.headers[name] ?? []].flat().join(", ") || undefined;
+    const logged = (status: number) =>
+      requestLog?.({ method: req.method ?? "", path: requestPath, status, requestId, ms: performance.now() - started, header });
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const requestPath = (req.url ?? "/").split("?")[0]!;
       const body = errorBody("methodNotAllowed", { path: requestPath, method: req.method ?? "", allowed: "GET or HEAD" });
       sendError(req, res, 405, body, { requestId, headers: { Allow: "GET, HEAD" } });
       logged(405);

@@ -1,4 +1,4 @@
-// A node:http server for the request listener (src/server-runtime.ts), with limits for the public internet, the contract's
+// A node:http server for the request listener (src/pipeline.ts and its transports), with limits for the public internet, the contract's
 // error body for requests Node rejects before they reach the listener, and a graceful stop.
 import { createServer, type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";

@@ -1,7 +1,7 @@
 // Request parameters (headers, path segments, query strings) arrive as text: this turns each into the
 // type its schema declares before validation, and says so when the text is not of that type. It runs on
 // every request, so it reads each parameter once and allocates little.
-import type { IncomingMessage } from "node:http";
+import type { IncomingRequest } from "./incoming.js";
 import type { ValidationError } from "./server-errors.js";
 
 export type ParameterLocation = "header" | "path" | "query";
@@ -51,10 +51,10 @@ function coerce(name: string, text: string, type: ScalarType, format: string | u
 const isProblem = (value: unknown): value is ValidationError => typeof value === "object" && value !== null && "keyword" in value;
 
 /** The raw text of a parameter in the request, as a list for an array; undefined when it is not sent. */
-function textOf(req: IncomingMessage, parameter: ParameterSpec, pathValues: Readonly<Record<string, string>>, query: () => URLSearchParams): string | string[] | undefined {
+function parameterText(request: IncomingRequest, parameter: ParameterSpec, pathValues: Readonly<Record<string, string>>, query: () => URLSearchParams): string | string[] | undefined {
   if (parameter.in === "path") return pathValues[parameter.name];
   if (parameter.in === "header") {
-    const value = req.headers[parameter.name.toLowerCase()];
+    const value = request.header(parameter.name.toLowerCase());
     // An empty header of a non-string type is read as not sent: no wider reading refuses it.
     if (typeof value !== "string" || (value === "" && parameter.type !== "string")) return undefined;
     return parameter.type === "array" ? value.split(",").map((v) => v.trim()) : value;
@@ -74,12 +74,12 @@ export interface ReadParameters {
 }
 
 /** Reads, and types, every parameter of the operation the request carries. */
-export function readParameters(req: IncomingMessage, parameters: readonly ParameterSpec[], pathValues: Readonly<Record<string, string>>): ReadParameters {
+export function readParameters(request: IncomingRequest, parameters: readonly ParameterSpec[], pathValues: Readonly<Record<string, string>>): ReadParameters {
   const read: ReadParameters = { values: {}, checked: {}, problems: [] };
   let query: URLSearchParams | undefined;
-  const queryOnce = () => (query ??= new URL(req.url ?? "/", "http://localhost").searchParams);
+  const queryOnce = () => (query ??= new URL(request.url, "http://localhost").searchParams);
   for (const parameter of parameters) {
-    const text = textOf(req, parameter, pathValues, queryOnce);
+    const text = parameterText(request, parameter, pathValues, queryOnce);
     if (text === undefined) continue;
     const type = parameter.type === "array" ? parameter.items! : parameter.type;
     const value = Array.isArray(text) ? text.map((t) => coerce(parameter.name, t, type, parameter.format)) : coerce(parameter.name, text, type, parameter.format);

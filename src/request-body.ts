@@ -1,34 +1,11 @@
 // Reading a JSON request body: the Content-Type, the size limit, UTF-8, and JSON itself, each failure
 // named by its situation in the error catalogue.
-import type { IncomingMessage } from "node:http";
 import { parse as parseContentType } from "content-type";
+import type { IncomingRequest } from "./incoming.js";
 import type { RuntimeSituation } from "./server-errors.js";
 
 const jsonMediaType = "application/json";
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-type BodyRead = { ok: true; raw: Buffer } | { ok: false; reason: "too_large" | "aborted" };
-
-/** Reads the body up to `limit` bytes; past it, stops reading and reports "too_large" without buffering more. */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.resolve({ ok: false, reason: "too_large" });
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.pause();
-        resolve({ ok: false, reason: "too_large" });
-      } else chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () => resolve({ ok: true, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) }));
-    req.once("close", () => resolve({ ok: false, reason: "aborted" })); // no-op once resolved
-  });
-}
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -97,10 +74,6 @@ function isJsonContentType(header: string | undefined): boolean {
   }
 }
 
-/** True when the request carries a body (announced by Content-Length or chunked). */
-export const hasBody = (req: IncomingMessage) =>
-  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-
 export type JsonBody =
   | { ok: true; value: Record<string, unknown> }
   | { ok: false; situation: Exclude<RuntimeSituation, "payloadTooLarge">; status: 400 }
@@ -111,14 +84,14 @@ export type JsonBody =
  * Reads and parses the body as one JSON object, or says what is wrong with it. Its `null` properties are
  * dropped (see settleBody): no validator or handler ever sees one.
  */
-export async function readJsonObject(req: IncomingMessage, limit: number): Promise<JsonBody> {
-  if (!isJsonContentType(req.headers["content-type"])) return { ok: false, situation: "wrongContentType", status: 400 };
-  const read = await readBody(req, limit);
+export async function readJsonObject(request: IncomingRequest, limit: number): Promise<JsonBody> {
+  if (!isJsonContentType(request.header("content-type"))) return { ok: false, situation: "wrongContentType", status: 400 };
+  const read = await request.readBody(limit);
   if (!read.ok) return read.reason === "too_large" ? { ok: false, situation: "payloadTooLarge", status: 413 } : { ok: false, situation: "aborted" };
-  if (read.raw.length === 0) return { ok: false, situation: "emptyBody", status: 400 };
+  if (read.bytes.length === 0) return { ok: false, situation: "emptyBody", status: 400 };
   let text: string;
   try {
-    text = fatalUtf8.decode(read.raw);
+    text = fatalUtf8.decode(read.bytes);
   } catch {
     return { ok: false, situation: "notUtf8", status: 400 };
   }

@@ -53,7 +53,8 @@ export function normalizeBasePath(basePath: string | undefined): string {
  */
 export function relativePath(url: string, basePath: string): string | undefined {
   const queryStart = url.indexOf("?");
-  const path = (queryStart === -1 ? url : url.slice(0, queryStart)).replace(/\/{2,}/g, "/");
+  const asSent = queryStart === -1 ? url : url.slice(0, queryStart);
+  const path = asSent.includes("//") ? asSent.replace(/\/{2,}/g, "/") : asSent;
   if (basePath !== "" && path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
   const relative = path.slice(basePath.length);
   return relative.length > 1 && relative.endsWith("/") ? relative.slice(0, -1) : relative || "/";
@@ -67,9 +68,13 @@ export function createRouter<R extends RoutedPath>(routes: readonly R[], method:
     matcher.byMethod.set(method(route), route);
   }
   const matchers = [...byPath.entries()].sort(([a], [b]) => moreLiteralFirst(a, b)).map(([, matcher]) => matcher);
+  // A literal path's own method is found without a regular expression (most of Khoros's calls are POSTs to one).
+  const literal = new Map([...byPath].filter(([path]) => !path.includes("{")));
 
   /** The route for a method and a path relative to the base path (no query). */
   return function match(requestMethod: string, path: string): RouteMatch<R> {
+    const direct = literal.get(path)?.byMethod.get(requestMethod);
+    if (direct) return { found: true, route: direct, pathValues: {} };
     const allowed = new Set<string>();
     let pathMatched = false;
     for (const matcher of matchers) {

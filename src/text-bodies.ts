@@ -2,7 +2,7 @@
 // record's link), `[].url` (a list's links, one per line), `fields[].name`, `message`.
 
 /** The text at `path` in `body`, lists joined one item per line; undefined when the body has none there. */
-export function textOf(body: unknown, path: string): string | undefined {
+export function textFrom(body: unknown, path: string): string | undefined {
   const steps = path.split(/\.|(?=\[\])|(?<=\[\])/).filter(Boolean);
   let values: unknown[] = [body];
   for (const step of steps) {

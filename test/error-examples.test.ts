@@ -3,7 +3,7 @@
 // words. Each example's situation is a request in the table below; an example without one fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers } from "../reference-crm/handlers.js";
-import { defaultBodyLimit } from "../src/answers.js";
+import { defaultBodyLimit } from "../src/response.js";
 import { MemoryCrmStore } from "../reference-crm/stores/store.js";
 import { send } from "./support/operations.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";

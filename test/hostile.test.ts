@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
-import { defaultBodyLimit } from "../src/answers.js";
+import { defaultBodyLimit } from "../src/response.js";
 import { maxBodyDepth } from "../src/request-body.js";
 import { openSocket, type RawResponse, rawExchange, rawPost, rawRequest, readResponse } from "./support/raw-http.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";

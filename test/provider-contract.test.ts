@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Handlers } from "../generated/server.js";
 import { type RunningPrism, startProxy } from "../scripts/contract/mock.js";
-import { defaultBodyLimit } from "../src/answers.js";
+import { defaultBodyLimit } from "../src/response.js";
 import { sizeInWords } from "../src/server-errors.js";
 import { fillPath, type HttpCall, makeWorld, operationNeeds, type World } from "./support/operations.js";
 import { apiKeys, startTestServer, type TestServer } from "./support/server.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { type CustomerFields, customerFieldNames, MemoryCrmStore } from "../reference-crm/stores/store.js";
-import { createKeyChecker } from "../src/server-runtime.js";
+import { createKeyChecker } from "../src/api-keys.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 
 describe("API key check", () => {

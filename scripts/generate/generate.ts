@@ -3,7 +3,7 @@
 //   types.ts      TypeScript types (openapi-typescript)
 //   client.ts     a typed client, one method per operation (on src/client-runtime.ts and openapi-fetch)
 //   validators.ts request and response validators (Ajv standalone code)
-//   server.ts     the handler contract and route table (on src/server-runtime.ts)
+//   server.ts     the handler contract and route table (on src/pipeline.ts and its transports)
 // Usage: tsx scripts/generate.ts [outDir]   (default generated/)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

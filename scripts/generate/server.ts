@@ -1,5 +1,5 @@
 // generated/server.ts: the handler contract (one typed function per operation), the route table the
-// server runtime (src/server-runtime.ts) serves, the error catalogue and the CRM objects' custom fields.
+// server runtime (src/pipeline.ts and its transports) serves, the error catalogue and the CRM objects' custom fields.
 import { runtimeSituations, type RuntimeSituation } from "../../src/server-errors.js";
 import { comment, type FlatSchema, type OperationModel, operationTitle, type ResponseModel, type SpecModel } from "../shared/spec-model.js";
 import { parameterLocations, parametersIn, validatorName } from "./validators.js";
@@ -170,23 +170,17 @@ export function serverSource(model: SpecModel): string {
   const { operations } = model;
   return [
     'import type { operations } from "./types.js";',
+    'import { createFetchTransport, type FetchTransportOptions } from "../src/fetch-transport.js";',
     'import { createHttpServerWith, type HttpServerLimits } from "../src/http-server.js";',
-    "import {",
-    "  createListener,",
-    "  type Handler,",
-    "  type HandlerRequest,",
-    "  type HandlerResponse,",
-    "  type ListenerOptions,",
-    "  type ObjectStructure,",
-    "  type Route,",
-    "  type Validator,",
-    '} from "../src/server-runtime.js";',
+    'import { createNodeListener } from "../src/node-transport.js";',
+    'import { createPipeline } from "../src/pipeline.js";',
     'import { errorFrom, type PlaceholderValues } from "../src/server-errors.js";',
+    'import type { Handler, HandlerRequest, HandlerResponse, Route, ServerOptions, Validator } from "../src/types.js";',
     'import * as validators from "./validators.js";',
     "",
-    'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, ObjectStructure, RequestContext } from "../src/server-runtime.js";',
+    'export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, RequestContext, RequestRecord, ServerOptions } from "../src/types.js";',
     'export type { WithoutNulls } from "../src/operation-types.js";',
-    'export { sendError } from "../src/answers.js";',
+    'export { sendError, type RequestListener } from "../src/node-transport.js";',
     'export { stopGracefully } from "../src/http-server.js";',
     "",
     ...operations.flatMap((op) => [
@@ -227,6 +221,12 @@ export function serverSource(model: SpecModel): string {
     ...objectStructureLines(model),
     "} satisfies Record<string, ObjectStructure>;",
     "",
+    "/** A CRM object's custom fields, as `GET /meta/object/{type}` describes them. */",
+    "export interface ObjectStructure {",
+    "  name: string;",
+    '  fields: { name: string; searchable: boolean; label: string; type: "text" | "textarea" | "single_sel_list" | "checkbox"; listValues?: { name: string; value: string }[] }[];',
+    "}",
+    "",
     "/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on(\"request\", listener)`. */",
     "export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);",
     "",
@@ -234,8 +234,16 @@ export function serverSource(model: SpecModel): string {
     " * A Node `http.RequestListener` serving every operation: routing, API-key check, content negotiation,",
     " * validation and the contract's error bodies. Also mounts as Express/Connect middleware.",
     " */",
-    "export function createRequestListener(options: ListenerOptions<Handlers>) {",
-    "  return createListener({ routes, errorCatalogue }, options);",
+    "export function createRequestListener(options: ServerOptions<Handlers>) {",
+    "  return createNodeListener(createPipeline({ routes, errorCatalogue }, options), options);",
+    "}",
+    "",
+    "/**",
+    " * The same server as a Web-standard fetch handler, `(request: Request) => Promise<Response>`: for",
+    " * serverless and edge platforms, and for calling the server in-process (tests), with no socket.",
+    " */",
+    "export function createFetchHandler(options: ServerOptions<Handlers> & FetchTransportOptions) {",
+    "  return createFetchTransport(createPipeline({ routes, errorCatalogue }, options), options);",
     "}",
     "",
   ].join("\n");

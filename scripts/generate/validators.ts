@@ -54,7 +54,7 @@ export function validatorsSource(model: SpecModel): string {
     // createCase's `anyOf` requires customerId or customId, which another part of its `allOf` defines:
     // strictRequired looks for them in the branch and its parent only.
     strictRequired: false,
-    code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+    code: { source: true, esm: true, formats: _`fullFormats` },
   });
   ajvFormats.default(ajv); // a CommonJS module: its function is `default` when imported from ESM
   ajv.addVocabulary(openApiKeywords);
@@ -84,13 +84,21 @@ export function validatorsSource(model: SpecModel): string {
   if (code.includes('"dynamicProps":true')) {
     throw new Error("A schema needs Ajv to track evaluated properties at run time (an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.");
   }
+  // Ajv's code would load its string-length helper with require(), which ES modules and edge runtimes lack:
+  // it counts code points, as iterating a string does.
+  const withoutRequire = code.replaceAll('require("ajv/dist/runtime/ucs2length").default', "codePoints");
+  if (withoutRequire.includes("require(")) throw new Error("Ajv's code needs a runtime helper this generator does not provide.");
   return [
     "// @ts-nocheck: Ajv's standalone code, untyped; generated/server.ts gives each validator its type.",
-    'import { createRequire } from "node:module";',
+    'import { fullFormats } from "ajv-formats/dist/formats.js";',
     "",
-    "// Ajv's code loads its runtime helpers (string length, formats) with require().",
-    "const require = createRequire(import.meta.url);",
-    code,
+    "/** A string's length in code points (JSON Schema's minLength and maxLength count them). */",
+    "const codePoints = (text) => {",
+    "  let count = 0;",
+    "  for (const _ of text) count++;",
+    "  return count;",
+    "};",
+    withoutRequire,
     "",
   ].join("\n");
 }

@@ -1,16 +1,19 @@
 // `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
-// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c d e a b c d e …)
-// so the machine's noise hits every server alike. Three operations:
-//   createCustomer   (a) bare, (b) the stub in memory, (c) Fastify in memory, (d) Prism, (e) the reference CRM on SQLite,
-//                    (f) the same without its request log (what the log costs), and, when a PostgreSQL server is
-//                    there (DATABASE_URL or PG*, e.g. `pg_virtualenv npm run bench`), the reference CRM on it with
+// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … a b c …) so
+// the machine's noise hits every server alike. Every server runs as in production: the reference CRM
+// compiled (`npm start`, dist/), NODE_ENV=production, each server's stdout on a file of its own. A "0"
+// after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off).
+//   createCustomer   (a) bare, (b/b0) the reference CRM in memory, (c/c0) Fastify in memory, (d) Prism,
+//                    (e/e0) the reference CRM on SQLite, and, when a PostgreSQL server is there
+//                    (DATABASE_URL or PG*, e.g. `pg_virtualenv npm run bench`), the reference CRM on it with
 //                    (g) one and (h) two worker processes
-//   findCustomer     (a) bare, (c) Fastify and (e) the reference CRM, all reading one SQLite file of 100,000 customers
-//   searchCustomers  the same three, by a searchable field that 5 customers share
+//   findCustomer     (a), (c/c0) and (e/e0), all reading one SQLite file of 100,000 customers
+//   searchCustomers  the same, by a searchable field that 5 customers share
 // Each server's CPU time per request is shown beside its rate (and PostgreSQL's, for g and h): on a small
 // machine the load generator, the servers and the database share the cores, and this says who used them.
 // Then the rows of each store are counted against the 201s seen, and the generated client is timed against
 // hand-written fetch on the baseline. Prints Markdown tables; ratios are medians of per-round ratios.
+// Run `npm run build` first (npm test and npm ci do): the reference CRM is started from dist/.
 //   BENCH_SECONDS  length of each run (default 5)   BENCH_ROUNDS  number of rounds (default 3)
 //   BENCH_CUSTOMERS  customers in the SQLite file (default 100000)
 import { mkdtempSync, rmSync } from "node:fs";
@@ -49,8 +52,10 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Starts a server as in production, its stdout on a file in the bench's folder. */
 async function startScript(key: string, name: string, script: string, env: Record<string, string>): Promise<Target> {
-  const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env });
+  const stdoutFile = join(dataDir, `stdout-${key}.log`);
+  const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env }, undefined, { stdoutFile });
   return { key, name, url, group: child.pid, stop: () => child.stop() };
 }
 
@@ -162,19 +167,22 @@ try {
   console.error(`seeding ${customers} customers into SQLite…`);
   ids = await seed(dataDir);
   const env = { DATA_DIR: dataDir };
-  const bare = await startScript("a", "bare node:http (the work, no validation)", "scripts/perf/bare-server.ts", env);
-  const stub = await startScript("b", "stub server (validation, in-memory handler)", "reference-crm/main.ts", { STORE: "memory" });
-  const fastify = await startScript("c", "Fastify 5 (same schemas, key check, handler)", "scripts/perf/fastify-server.ts", env);
+  const crm = "dist/reference-crm/main.js";
+  const bare = await startScript("a", "bare node:http (the work, no validation, no log)", "scripts/perf/bare-server.ts", env);
+  const stub = await startScript("b", "reference CRM in memory", crm, { STORE: "memory" });
+  const stubUnlogged = await startScript("b0", "reference CRM in memory, no request log", crm, { STORE: "memory", REQUEST_LOG: "off" });
+  const fastify = await startScript("c", "Fastify 5, its default logger (same schemas, key check, handler)", "scripts/perf/fastify-server.ts", env);
+  const fastifyUnlogged = await startScript("c0", "Fastify 5, no logger", "scripts/perf/fastify-server.ts", { ...env, LOG: "off" });
   const mock = await startMock();
   const prism: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
-  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", "reference-crm/main.ts", { STORE: "sqlite", ...env });
-  const unlogged = await startScript("f", "reference CRM on SQLite, no request log", "reference-crm/main.ts", { STORE: "sqlite", REQUEST_LOG: "off", ...env });
-  all.push(bare, stub, fastify, prism, sqlite, unlogged);
+  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", crm, { STORE: "sqlite", ...env });
+  const sqliteUnlogged = await startScript("e0", "reference CRM on SQLite, no request log", crm, { STORE: "sqlite", REQUEST_LOG: "off", ...env });
+  all.push(bare, stub, stubUnlogged, fastify, fastifyUnlogged, prism, sqlite, sqliteUnlogged);
   const onPostgres: Target[] = [];
   if (postgres) {
     const pgEnv = { STORE: "postgres", DATA_DIR: dataDir, ...postgres.env };
-    onPostgres.push(await startScript("g", "reference CRM on PostgreSQL, 1 worker", "reference-crm/main.ts", pgEnv));
-    onPostgres.push(await startScript("h", "reference CRM on PostgreSQL, 2 workers", "reference-crm/main.ts", { ...pgEnv, WORKERS: "2" }));
+    onPostgres.push(await startScript("g", "reference CRM on PostgreSQL, 1 worker", crm, pgEnv));
+    onPostgres.push(await startScript("h", "reference CRM on PostgreSQL, 2 workers", crm, { ...pgEnv, WORKERS: "2" }));
     all.push(...onPostgres);
   } else {
     console.error("no PostgreSQL (DATABASE_URL or PG*): benching without it; `pg_virtualenv npm run bench` adds it");
@@ -185,13 +193,13 @@ try {
     {
       name: "findCustomer",
       status: 200,
-      targets: [bare, fastify, sqlite],
+      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
       requests: () => [{ method: "GET", headers, setupRequest: (request) => ({ ...request, path: `/customer/${cycle(ids)}` }) }],
     },
     {
       name: "searchCustomers",
       status: 200,
-      targets: [bare, fastify, sqlite],
+      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
       requests: () => [
         { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: JSON.stringify({ customSearchableCustomerFieldOne: `@user${next++ % handles}` }) }) },
       ],
@@ -238,20 +246,26 @@ try {
     "",
     `| ratio | measured |`,
     `| --- | --- |`,
-    `| createCustomer b/a requests/s | ${ratio(create, stub, bare, rps).toFixed(3)} |`,
-    `| createCustomer b/c requests/s | ${ratio(create, stub, fastify, rps).toFixed(3)} |`,
-    `| createCustomer b/d requests/s | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
-    `| createCustomer p99 b / p99 a | ${ratio(create, stub, bare, (r) => r.p99).toFixed(3)} |`,
-    `| createCustomer e/a requests/s (SQLite) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
-    `| createCustomer e/f requests/s (the request log's cost) | ${ratio(create, sqlite, unlogged, rps).toFixed(3)} |`,
+    `| createCustomer b/c requests/s (logs on: the reference CRM against Fastify) | ${ratio(create, stub, fastify, rps).toFixed(3)} |`,
+    `| createCustomer b0/c0 requests/s (logs off) | ${ratio(create, stubUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
+    `| createCustomer p99 b / p99 c | ${ratio(create, stub, fastify, (r) => r.p99).toFixed(3)} |`,
+    `| createCustomer b0/a requests/s (against bare node:http doing the work) | ${ratio(create, stubUnlogged, bare, rps).toFixed(3)} |`,
+    `| createCustomer b/b0 requests/s (what the request log leaves) | ${ratio(create, stub, stubUnlogged, rps).toFixed(3)} |`,
+    `| createCustomer b/d requests/s (against Prism) | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
+    `| createCustomer e/a requests/s (SQLite, log on) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
+    `| createCustomer e/e0 requests/s (what the request log leaves, SQLite) | ${ratio(create, sqlite, sqliteUnlogged, rps).toFixed(3)} |`,
     ...onPostgres.flatMap((target) => [
       `| createCustomer ${target.key}/e requests/s (PostgreSQL against SQLite) | ${ratio(create, target, sqlite, rps).toFixed(3)} |`,
       `| createCustomer ${target.key}/a requests/s | ${ratio(create, target, bare, rps).toFixed(3)} |`,
     ]),
-    `| findCustomer e/a requests/s (SQLite, ${customers} customers) | ${ratio(find, sqlite, bare, rps).toFixed(3)} |`,
-    `| findCustomer e/c requests/s | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
-    `| searchCustomers e/a requests/s (SQLite, ${customers} customers) | ${ratio(search, sqlite, bare, rps).toFixed(3)} |`,
-    `| searchCustomers e/c requests/s | ${ratio(search, sqlite, fastify, rps).toFixed(3)} |`,
+    `| findCustomer e/c requests/s (SQLite, ${customers} customers, logs on) | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
+    `| findCustomer e0/c0 requests/s (logs off) | ${ratio(find, sqliteUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
+    `| findCustomer p99 e / p99 c | ${ratio(find, sqlite, fastify, (r) => r.p99).toFixed(3)} |`,
+    `| findCustomer e0/a requests/s | ${ratio(find, sqliteUnlogged, bare, rps).toFixed(3)} |`,
+    `| searchCustomers e/c requests/s (logs on) | ${ratio(search, sqlite, fastify, rps).toFixed(3)} |`,
+    `| searchCustomers e0/c0 requests/s (logs off) | ${ratio(search, sqliteUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
+    `| searchCustomers p99 e / p99 c | ${ratio(search, sqlite, fastify, (r) => r.p99).toFixed(3)} |`,
+    `| searchCustomers e0/a requests/s | ${ratio(search, sqliteUnlogged, bare, rps).toFixed(3)} |`,
     `| SQLite rows added / 201s seen, 20,000 creates to (e) | ${sqliteRows} |`,
     ...postgresRows,
     `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,

@@ -35,7 +35,8 @@ const publicUrl = "http://localhost";
 const inMemory = createHandlers({ store: new MemoryCrmStore(), publicUrl });
 const onSqlite = createHandlers({ store: SqliteCrmStore.open(process.env.DATA_DIR!), publicUrl });
 const context = { requestId: "fastify" };
-const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+// LOG=off: no logger; otherwise Fastify's own default logger (pino, a line on each request and response).
+const app = Fastify({ logger: process.env.LOG !== "off", ajv: { customOptions: { removeAdditional: false } } });
 
 app.addHook("onRequest", async (request, reply) => {
   const presented = request.headers.authorization;
@@ -60,3 +61,5 @@ app.post("/customers", { schema: { body: bodyOf("searchCustomers"), response: { 
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
 console.log(`fastify server listening on http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+// Exits on SIGTERM (rather than being killed by it), so that `--cpu-prof` can write its profile.
+process.once("SIGTERM", () => process.exit(0));

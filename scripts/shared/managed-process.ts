@@ -1,6 +1,7 @@
 // Start a long-running child process (Prism, a server under test), wait until it says it is ready, and
 // stop it with everything it spawned: the child leads its own process group, and stop() signals the group.
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { once } from "node:events";
 import { createServer } from "node:net";
 
@@ -24,6 +25,8 @@ export interface StartOptions {
   ready: RegExp;
   /** Give up (and stop the process) if it is not ready within this time. */
   timeoutMs?: number;
+  /** Writes its stdout to this file, as a production server's log goes (read back for readiness and output). */
+  stdoutFile?: string;
 }
 
 const ansiEscapes = /\u001b\[[0-9;]*m/g;
@@ -53,6 +56,23 @@ export async function portInUse(port: number, host = "127.0.0.1"): Promise<boole
   return (outcome as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
+/** The end of a file (some hundred lines at most); empty when there is no such file. */
+function fileTail(file: string | undefined): string {
+  if (file === undefined) return "";
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const length = Math.min(fstatSync(fd).size, keptChars);
+    const bytes = Buffer.alloc(length);
+    readSync(fd, bytes, 0, length, fstatSync(fd).size - length);
+    return bytes.toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
@@ -62,19 +82,21 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
+  const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, "a");
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     detached: true, // its own process group, so stop() reaches its children too
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", stdoutFd ?? "pipe", "pipe"],
   });
+  if (stdoutFd !== undefined) closeSync(stdoutFd); // the child has its own copy
   // Output is read for as long as the process lives (a full pipe would block the child), but only its tail
   // is kept, and it is split into lines only until the process is ready: a server that logs every request
   // under load costs this process (which may be the load generator's) next to nothing.
   let tail = "";
   let cut = false;
   let onLine: ((line: string) => void) | undefined;
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr].filter((s) => s !== null)) {
     let partial = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
@@ -97,7 +119,7 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
   const managed: ManagedProcess = {
     pid: child.pid!,
     recentOutput: () => {
-      const lines = tail.replace(ansiEscapes, "").split("\n");
+      const lines = `${fileTail(options.stdoutFile)}${tail}`.replace(ansiEscapes, "").split("\n");
       return (cut ? lines.slice(1) : lines).join("\n"); // once cut, the first line is a piece of one
     },
     exited,
@@ -114,13 +136,17 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    // Its stdout in a file: looked at every 50 ms until it is ready.
+    const poll = options.stdoutFile && setInterval(() => fileTail(options.stdoutFile).split("\n").forEach((line) => onLine?.(line)), 50);
     onLine = (line) => {
       if (options.ready.test(line)) {
         clearTimeout(timer);
+        if (poll) clearInterval(poll);
         onLine = undefined;
         resolve();
       }
     };
+    void exited.then(() => poll && clearInterval(poll));
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited (${code}) before it was ready`));

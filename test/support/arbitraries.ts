@@ -4,7 +4,7 @@
 // (which records they name) come from ./operations.ts.
 import fc from "fast-check";
 import type { Handlers } from "../../generated/server.js";
-import { defaultBodyLimit as bodyLimit } from "../../src/answers.js";
+import { defaultBodyLimit as bodyLimit } from "../../src/response.js";
 import { type FlatSchema, model, type OperationModel, schemaValidator } from "./spec.js";
 import { fillPath, type HttpCall, operationNeeds, type World } from "./operations.js";
 

@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHttpServer, createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
 import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
-import type { LogEntry } from "../../src/server-runtime.js";
+import type { LogEntry } from "../../src/types.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
 import { createCrmListener } from "../../reference-crm/app.js";
 import { type CrmStore, MemoryCrmStore } from "../../reference-crm/stores/store.js";
