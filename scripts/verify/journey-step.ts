@@ -60,6 +60,6 @@ export const serviceIds = (crmCase: Json | undefined) => (crmCase?.interactions 
 
 /** Options naming the kept record in the path, with a body if given; or why it cannot. */
 export function withPath(world: World, name: string, body?: Json): CallOptions | string {
-  const record = kept(world, name);
-  return typeof record === "string" ? record : { pathValue: idOf(record)!, ...(body ? { body } : {}) };
+  const id = idOf(world.kept.get(name));
+  return id === undefined ? `no ${name}: an earlier call did not pass` : { pathValue: id, ...(body ? { body } : {}) };
 }

@@ -41,9 +41,10 @@ export const tolerantInteraction = (n: number) => ({
   author: { service: "twitter", serviceId: "42", handle: "jane", name: "Jane", brandOwned: false, followers: 1200, verified: null },
 });
 
-const idIn = (world: World, name: string) => {
+/** The id of the record a call kept, or why there is none (a text starting with "no "). */
+const idIn = (world: World, name: string): string => {
   const record = kept(world, name);
-  return typeof record === "string" ? record : idOf(record)!;
+  return typeof record === "string" ? record : (idOf(record) ?? `no ${name}: its call did not pass`);
 };
 /** Options whose body needs a kept record's id, or why there is none. */
 const using = (world: World, name: string, body: (id: string) => Json): CallOptions | string => {
@@ -182,7 +183,7 @@ function toleranceCheck(t: ToleranceCall, errorJudge?: (answer: Parameters<Check
       return typeof options === "string" ? options : call(op, world, { accept: "application/json", ...options });
     },
     judge: (answer, world) => {
-      world.kept.set(t.rule, answer.json);
+      if (answer.status < 300) world.kept.set(t.rule, answer.json);
       // A server that keeps nothing (a mock) may answer any documented success, from its examples.
       const problems = documented(op, world.stateless && t.status < 300 ? successStatuses(op) : [t.status])(answer);
       if (problems.length > 0 || world.stateless) return problems;
