@@ -85,7 +85,8 @@ export const toleranceCalls: ToleranceCall[] = [
     rule: "a null is no search criterion: 200",
     operationId: "searchCustomers",
     status: 200,
-    options: (world) => ({ body: { [searchable!.name]: tolerantValue(world).toLowerCase(), [otherSearchable!.name]: null } }),
+    options: (world) =>
+      using(world, tolerantCustomer, () => ({ [searchable!.name]: tolerantValue(world).toLowerCase(), [otherSearchable!.name]: null })),
     judge: (body, world) => expectThat(ids(body).join() === idIn(world, tolerantCustomer), `found ${JSON.stringify(ids(body))}`),
   },
   { rule: "a search with no criterion, {}, finds nobody: 204", operationId: "searchCustomers", status: 204, options: () => ({ body: {} }) },
