@@ -48,9 +48,9 @@ describe("the verify command (the package's bin)", () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      const imports = /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/gm;
-      for (const [, fromStatement, dynamic] of readFileSync(file, "utf8").matchAll(imports)) {
-        const specifier = fromStatement ?? dynamic;
+      const imports = /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|\b(?:import|require)\(\s*"([^"]+)"\s*\)/gm;
+      for (const [, fromStatement, called] of readFileSync(file, "utf8").matchAll(imports)) {
+        const specifier = fromStatement ?? called;
         if (specifier!.startsWith(".")) visit(join(dirname(file), specifier!));
         else if (!specifier!.startsWith("node:")) packages.add(specifier!.split("/").slice(0, specifier!.startsWith("@") ? 2 : 1).join("/"));
       }
