@@ -87,7 +87,17 @@ function recordCreated(world: World, check: Check, answer: Answer) {
   world.made.set(op.path, [...made, answer.json as Record<string, unknown>]);
 }
 
+/** A check that verify itself could not run (a bug of verify's, not the server's) fails, saying so. */
 async function runCheck(url: string, check: Check, world: World, timeoutMs: number): Promise<Outcome> {
+  try {
+    return await runCheckOnce(url, check, world, timeoutMs);
+  } catch (error) {
+    const problem = `${check.operationId}: verify could not run this check (${(error as Error).message}); please report it`;
+    return { check, verdict: check.severity, problems: [problem], ms: 0 };
+  }
+}
+
+async function runCheckOnce(url: string, check: Check, world: World, timeoutMs: number): Promise<Outcome> {
   const reason = skipped(check, world);
   const request = reason ?? check.request(world);
   if (typeof request === "string") return { check, verdict: "skip", problems: [request.startsWith("skipped") ? request : `skipped: ${request}`], ms: 0 };
