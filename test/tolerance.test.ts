@@ -42,7 +42,8 @@ const call = (baseUrl: string, method: string, path: string, body?: unknown) =>
   send(baseUrl, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 const outcome = (run: VerifyRun, rule: string) => run.outcomes.find((o) => o.check.rule === rule)!;
 /** The body a tolerance call got from the CRM, by the start of its rule. */
-const answered = (rule: string): Record<string, any> => crmRun.world.kept.get(toleranceCalls.find((t) => t.rule.startsWith(rule))!.rule) as Record<string, any>;
+const answered = (rule: string): Record<string, any> =>
+  crmRun.world.kept.get(toleranceCalls.find((t) => t.rule.startsWith(rule))!.rule) as Record<string, any>;
 
 describe("the calls 2.1.0 refused, now accepted", () => {
   it.each(toleranceCalls)("$rule: from the CRM, and a documented success from the mock", ({ rule, needsState }) => {
@@ -66,10 +67,13 @@ describe("the calls 2.1.0 refused, now accepted", () => {
       customSearchableCustomerFieldTwo: "",
     });
     const unlisted = idOf(answered("a null for a property the body does not list"))!;
-    expect(await store.getCustomer(unlisted)).toEqual({ id: unlisted, customSearchableCustomerFieldOne: `${crmRun.prefix}-second` });
+    expect(await store.getCustomer(unlisted)).toEqual({
+      id: unlisted,
+      customSearchableCustomerFieldOne: `${crmRun.prefix}-second`,
+    });
   });
 
-  it("the long thread: answered as the spec documents an interaction, kept as Khoros sent it (but its nulls)", async () => {
+  it("the long thread: answered as the spec documents it, kept as Khoros sent it (but its nulls)", async () => {
     const created = answered("a case named by customId");
     expect(created).toMatchObject({ description: "", status: "open" });
     const author = { service: "twitter", serviceId: "42", handle: "jane", name: "Jane", brandOwned: false };
@@ -89,11 +93,21 @@ describe("the calls 2.1.0 refused, now accepted", () => {
 });
 
 describe("what stays refused", () => {
-  it("a property createCustomer and updateCustomer do not list: 400 naming it (the vendor's invalid field in payload)", async () => {
-    for (const [method, path] of [["POST", "/customer"], ["PATCH", "/customer/cus_0192f3a1c2d47e8a9b3c4d5e6f700000"]] as const) {
-      const answer = await call(crm.url, method, path, { customSearchableCustomerFieldOne: "x", favouriteColour: "teal" });
+  it("a property createCustomer and updateCustomer do not list: 400 naming it (invalid field in payload)", async () => {
+    for (const [method, path] of [
+      ["POST", "/customer"],
+      ["PATCH", "/customer/cus_0192f3a1c2d47e8a9b3c4d5e6f700000"],
+    ] as const) {
+      const answer = await call(crm.url, method, path, {
+        customSearchableCustomerFieldOne: "x",
+        favouriteColour: "teal",
+      });
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ error: "invalid_field", message: "favouriteColour is not a field of this request.", fields: { name: "favouriteColour", errorMessage: "favouriteColour is not a field of this request." } });
+      expect(answer.body).toEqual({
+        error: "invalid_field",
+        message: "favouriteColour is not a field of this request.",
+        fields: { name: "favouriteColour", errorMessage: "favouriteColour is not a field of this request." },
+      });
     }
     // A null is "not sent", whatever its name: nothing there to refuse.
     expect((await call(crm.url, "POST", "/customer", { favouriteColour: null })).status).toBe(201);
@@ -102,7 +116,11 @@ describe("what stays refused", () => {
   it("a null for a required property: 422 'is required'", async () => {
     const answer = await call(crm.url, "POST", "/case", { customerId: "cus_x", title: null });
     expect(answer.status).toBe(422);
-    expect(answer.body).toEqual({ error: "field_validation_error", message: "title is required.", fields: [{ name: "title", errorMessage: "title is required." }] });
+    expect(answer.body).toEqual({
+      error: "field_validation_error",
+      message: "title is required.",
+      fields: [{ name: "title", errorMessage: "title is required." }],
+    });
   });
 
   it.each(refusedCalls)("$rule, from the CRM (the mock is not asked: it keeps no customers)", ({ rule }) => {

@@ -46,14 +46,26 @@ async function runVerify(...args: string[]) {
   );
 }
 
-const reportArgs = (name: string) => ["--junit", join(reports, `${name}.xml`), "--json", join(reports, `${name}.json`), "--html", join(reports, `${name}.html`)];
+const reportArgs = (name: string) => [
+  "--junit",
+  join(reports, `${name}.xml`),
+  "--json",
+  join(reports, `${name}.json`),
+  "--html",
+  join(reports, `${name}.html`),
+];
 const parseJunit = (file: string) =>
-  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase"].includes(name) }).parse(readFileSync(file, "utf8"));
+  new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    isArray: (name) => ["testsuite", "testcase"].includes(name),
+  }).parse(readFileSync(file, "utf8"));
 type JunitCase = { name: string; classname: string; failure?: { message: string } };
-const casesOf = (junit: any): JunitCase[] => junit.testsuites.testsuite.flatMap((suite: { testcase?: JunitCase[] }) => suite.testcase ?? []);
+const casesOf = (junit: any): JunitCase[] =>
+  junit.testsuites.testsuite.flatMap((suite: { testcase?: JunitCase[] }) => suite.testcase ?? []);
 
 describe("npm run verify", () => {
-  it("against the reference CRM: every check passes, one line each grouped by operation, exit 0; the reports agree", async () => {
+  it("against the reference CRM: every check passes, a line each, by operation, exit 0; reports agree", async () => {
     const run = await runVerify("--url", crm.url, "--key", apiKeys.primary, ...reportArgs("pass"));
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.split("\n");
@@ -70,17 +82,21 @@ describe("npm run verify", () => {
     expect(testCases.map((c) => c.name)).toContain("401 with a wrong key");
   });
 
-  it("against a CRM that does not check its key: exit 1, the rule named, a curl with the key masked, what came back", async () => {
+  it("against a CRM not checking its key: exit 1, the rule named, a curl with the key masked, the answer", async () => {
     const run = await runVerify("--url", faulty.url, "--key", apiKeys.primary, ...reportArgs("fail"));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^ {2}✗ 401 without a key \(fails\)$/m);
     expect(run.stdout).toMatch(/^ {6}rule: createCustomer answered 201, not 401$/m);
-    expect(run.stdout).toMatch(/^ {6}sent: .*curl -sS -i -X POST "\$CRM_URL"'\/customer' .*-H 'Accept: application\/json' --data-binary @-$/m);
+    expect(run.stdout).toMatch(
+      /^ {6}sent: .*curl -sS -i -X POST "\$CRM_URL"'\/customer' .*-H 'Accept: application\/json' --data-binary @-$/m,
+    );
     expect(run.stdout).toMatch(/^ {6}got: {2}201 application\/json "\{\\"id\\":/m);
     expect(run.stdout).toMatch(/checks FAILED/);
     expect(run.stdout).not.toContain(apiKeys.primary);
     const testCases = casesOf(parseJunit(join(reports, "fail.xml")));
-    const failure = testCases.find((c) => c.classname === "verify.spec.createCustomer" && c.name === "401 without a key")?.failure;
+    const failure = testCases.find(
+      (c) => c.classname === "verify.spec.createCustomer" && c.name === "401 without a key",
+    )?.failure;
     expect(failure?.message).toBe("createCustomer answered 201, not 401");
     const json = JSON.parse(readFileSync(join(reports, "fail.json"), "utf8"));
     expect(json.counts.fail).toBe(testCases.filter((c) => c.failure).length);
@@ -105,7 +121,9 @@ describe("npm run verify", () => {
   it("exits 2, in one line, when nothing answers at the URL", async () => {
     const run = await runVerify("--url", `http://127.0.0.1:${await freePort()}`, "--key", "k");
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^Cannot reach the CRM at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is it running/);
+    expect(run.stderr.trim()).toMatch(
+      /^Cannot reach the CRM at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is it running/,
+    );
   });
 
   it("exits 2 on an unknown option, with the usage", async () => {

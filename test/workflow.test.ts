@@ -51,7 +51,7 @@ describe("the agent's journey", () => {
     expect(run.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
   });
 
-  it("gets a documented status and body at every step from the Prism mock, found to keep no state (held to the state, it fails)", async () => {
+  it("gets a documented status and body at each step from the Prism mock, found stateless", async () => {
     const mock = await startMock();
     try {
       const stateless = await verify({ url: mock.url, key: apiKey, families: ["journey"] });

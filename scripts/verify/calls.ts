@@ -9,7 +9,11 @@ import type { OperationModel } from "../shared/spec-model.js";
 import { idOf, newest, type VerifyRequest, type World } from "./check.js";
 import { keyHeaderOf, model, objectTypes, type OperationId, pathParameterOf } from "./spec-facts.js";
 
-export type JsonBody<Id extends OperationId> = operations[Id] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+export type JsonBody<Id extends OperationId> = operations[Id] extends {
+  requestBody: { content: { "application/json": infer B } };
+}
+  ? B
+  : never;
 type BodyMaker<Id extends OperationId> = (world: World) => JsonBody<Id> | string;
 type Field = { name: string; type: string; searchable: boolean; listValues?: { value: string }[] };
 
@@ -18,19 +22,25 @@ const caseFields: readonly Field[] = objectStructures.case.fields;
 export const searchableFields = customerFields.filter((field) => field.searchable && field.type === "text");
 
 /** A value a custom field accepts: text as given, a checkbox's "true", a list's first value. */
-const sample = (field: Field, text: string): string => (field.type === "checkbox" ? "true" : field.type === "single_sel_list" ? field.listValues![0]!.value : text);
+const sample = (field: Field, text: string): string =>
+  field.type === "checkbox" ? "true" : field.type === "single_sel_list" ? field.listValues![0]!.value : text;
 
 /** Every custom field of an object, each holding a value named after the run's prefix. */
 export function customFields(fields: readonly Field[], text: (field: Field) => string): Record<string, string> {
   return Object.fromEntries(fields.map((field) => [field.name, sample(field, text(field))]));
 }
 
-export const newCustomer = (world: World, label: string) => customFields(customerFields, (field) => `${world.prefix}-${label} ${field.name}`);
-export const caseProperties = (world: World, label: string) => customFields(caseFields, (field) => `${world.prefix}-${label} ${field.name}`);
+export const newCustomer = (world: World, label: string) =>
+  customFields(customerFields, (field) => `${world.prefix}-${label} ${field.name}`);
+export const caseProperties = (world: World, label: string) =>
+  customFields(caseFields, (field) => `${world.prefix}-${label} ${field.name}`);
 
 /** The newest customer this run created, or why there is none. */
 export function aCustomer(world: World): Record<string, unknown> | string {
-  return newest(world, routes.createCustomer.path) ?? "no customer of this run to name (--read-only, or its creation did not pass)";
+  return (
+    newest(world, routes.createCustomer.path) ??
+    "no customer of this run to name (--read-only, or its creation did not pass)"
+  );
 }
 
 /** An interaction as Khoros files it. */
@@ -47,14 +57,24 @@ const bodies: { [Id in OperationId]?: BodyMaker<Id> } = {
   createCustomer: (world) => newCustomer(world, "customer"),
   searchCustomers: (world) => {
     const customer = newest(world, routes.createCustomer.path);
-    return Object.fromEntries(searchableFields.map((f) => [f.name, String(customer?.[f.name] ?? `${world.prefix}-nobody`)]));
+    return Object.fromEntries(
+      searchableFields.map((f) => [f.name, String(customer?.[f.name] ?? `${world.prefix}-nobody`)]),
+    );
   },
   bestmatchCustomers: (world) => ({ screenName: `@${world.prefix}-nobody`, displayName: "Nobody Known" }),
-  updateCustomer: (world) => customFields(customerFields.filter((f) => !f.searchable), () => `${world.prefix} updated`),
+  updateCustomer: (world) =>
+    customFields(
+      customerFields.filter((f) => !f.searchable),
+      () => `${world.prefix} updated`,
+    ),
   createCase: (world) => {
     const customer = aCustomer(world);
     if (typeof customer === "string") return customer;
-    return { customerId: idOf(customer)!, title: `${world.prefix} case`, interactions: [interaction(1, "It arrived broken")] };
+    return {
+      customerId: idOf(customer)!,
+      title: `${world.prefix} case`,
+      interactions: [interaction(1, "It arrived broken")],
+    };
   },
   updateCase: (world) => caseProperties(world, "updated"),
 };
@@ -64,7 +84,9 @@ type RawParameter = { name: string; in: string; example?: unknown };
 /** The operation's parameters as written, with their examples (the spec model keeps their schemas only). */
 function parametersWithExamples(op: OperationModel): RawParameter[] {
   const item = model.document.paths[op.path];
-  return [...(item.parameters ?? []), ...(item[op.method.toLowerCase()].parameters ?? [])].map((p) => model.resolve<RawParameter>(p));
+  return [...(item.parameters ?? []), ...(item[op.method.toLowerCase()].parameters ?? [])].map((p) =>
+    model.resolve<RawParameter>(p),
+  );
 }
 
 /** The spec's example of each header parameter of the operation: what Khoros sends for context. */

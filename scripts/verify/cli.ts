@@ -95,7 +95,8 @@ async function main() {
     process.exitCode = run.outcomes.some((o) => o.verdict === "fail") ? 1 : 0;
   } catch (error) {
     progress.done();
-    if (error instanceof Unreachable) stop(`Cannot reach the CRM at ${url} (${error.message}): is it running, and is the URL its instanceUrl?`);
+    if (error instanceof Unreachable)
+      stop(`Cannot reach the CRM at ${url} (${error.message}): is it running, and is the URL its instanceUrl?`);
     throw error;
   } finally {
     await mock?.stop();

@@ -51,7 +51,8 @@ export function toCurl(request: VerifyRequest, key: string): string {
   const curl = `curl -sS -i -X ${request.method} "$CRM_URL"${quote(request.path)} ${headers.join(" ")}`.trimEnd();
   if (request.body === undefined) return curl;
   const pieces = bodyPieces(request.body);
-  if (pieces.length > maxCurlLength) return `${curl} --data-binary @body.json  # the body, ${request.body.length} characters, is in the --json report`;
+  if (pieces.length > maxCurlLength)
+    return `${curl} --data-binary @body.json  # the body, ${request.body.length} characters, is in the --json report`;
   return `{ ${pieces}; } | ${curl} --data-binary @-`;
 }
 
@@ -69,13 +70,18 @@ function bodyPieces(body: string): string {
 const repeated = (run: string) => `head -c ${run.length} /dev/zero | tr '\\0' ${quote(run[0]!)}`;
 const printed = (text: string) => {
   const bytes = [...Buffer.from(text, "utf8")]
-    .map((b) => (b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`))
+    .map((b) =>
+      b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, "0")}`,
+    )
     .join("");
   return `printf '%b' '${bytes}'`;
 };
 
 /** What came back, on one line, cut short: status, media type and the start of the body. */
 export function describeAnswer(answer: Answer, limit = 300): string {
-  const body = answer.text.length > limit ? `${answer.text.slice(0, limit)}… (${answer.text.length} characters)` : answer.text;
+  const body =
+    answer.text.length > limit ? `${answer.text.slice(0, limit)}… (${answer.text.length} characters)` : answer.text;
   return `${answer.status} ${answer.mediaType || "(no Content-Type)"} ${JSON.stringify(body)}`;
 }

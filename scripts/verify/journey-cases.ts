@@ -12,7 +12,12 @@ function newCase(world: World, title: string): JsonBody<"createCase"> | string {
   const customer = kept(world, "journey customer");
   if (typeof customer === "string") return customer;
   const interactions = [interaction(1, "It arrived broken"), interaction(2, "Sorry to hear that: a case is open")];
-  return { customerId: idOf(customer)!, title: `${world.prefix} ${title}`, interactions, ...caseProperties(world, title) };
+  return {
+    customerId: idOf(customer)!,
+    title: `${world.prefix} ${title}`,
+    interactions,
+    ...caseProperties(world, title),
+  };
 }
 
 function createCase(title: string, keep: string): Check {
@@ -35,7 +40,12 @@ function createCase(title: string, keep: string): Check {
   });
 }
 
-function updateCase(rule: string, change: Json, expected: (world: World) => Json, options: { warn?: boolean } = {}): Check {
+function updateCase(
+  rule: string,
+  change: Json,
+  expected: (world: World) => Json,
+  options: { warn?: boolean } = {},
+): Check {
   return step("updateCase", {
     rule,
     statuses: [201],
@@ -44,7 +54,10 @@ function updateCase(rule: string, change: Json, expected: (world: World) => Json
     options: (world) => withPath(world, "journey case", change),
     judge: (body: Json, world) => {
       const { interactions, ...fields } = expected(world);
-      const order = interactions === undefined || serviceIds(body) === interactions ? [] : [`interactions ${serviceIds(body)}, not ${interactions}`];
+      const order =
+        interactions === undefined || serviceIds(body) === interactions
+          ? []
+          : [`interactions ${serviceIds(body)}, not ${interactions}`];
       return [...differing(body, fields), ...order];
     },
   });
@@ -59,7 +72,10 @@ function metaSteps(): Check[] {
       judge: (body: Json) => {
         const names = (body.fields as Json[] | undefined)?.map((f) => f.name).join(",");
         const declared = objectStructures[type as keyof typeof objectStructures].fields.map((f) => f.name).join(",");
-        return [...differing(body, { name: type }), ...expectThat(names === declared, `fields ${names}, not ${declared}`)];
+        return [
+          ...differing(body, { name: type }),
+          ...expectThat(names === declared, `fields ${names}, not ${declared}`),
+        ];
       },
     }),
   );
@@ -76,7 +92,10 @@ export function caseSteps(): Check[] {
       judge: (body, world) => {
         const made = [idOf(world.kept.get("journey second case")), idOf(world.kept.get("journey case"))];
         const listed = ids(body).filter((id) => made.includes(id));
-        return expectThat(listed.join() === made.join(), `listed ${JSON.stringify(ids(body))}, not ${JSON.stringify(made)} first to last`);
+        return expectThat(
+          listed.join() === made.join(),
+          `listed ${JSON.stringify(ids(body))}, not ${JSON.stringify(made)} first to last`,
+        );
       },
     }),
     step("lookupCase", {
@@ -86,15 +105,26 @@ export function caseSteps(): Check[] {
       judge: (body: Json, world) => [
         ...differing(body, { id: idOf(world.kept.get("journey case")), status: "open" }),
         ...expectThat(serviceIds(body) === "post-1,post-2", `interactions ${serviceIds(body)}, not post-1,post-2`),
-        ...expectThat(body.interactions?.[0]?.body === "It arrived broken", "the first interaction's body is not as filed"),
+        ...expectThat(
+          body.interactions?.[0]?.body === "It arrived broken",
+          "the first interaction's body is not as filed",
+        ),
       ],
     }),
-    updateCase("an update adds interactions after the case's own", { interactions: [interaction(3, "Fixed?")] }, () => ({
-      status: "open",
-      interactions: "post-1,post-2,post-3",
-    })),
-    updateCase("closing a case (status is a kit addition)", { status: "closed" }, () => ({ status: "closed" }), { warn: true }),
-    updateCase("reopening a case (status is a kit addition)", { status: "open" }, () => ({ status: "open" }), { warn: true }),
+    updateCase(
+      "an update adds interactions after the case's own",
+      { interactions: [interaction(3, "Fixed?")] },
+      () => ({
+        status: "open",
+        interactions: "post-1,post-2,post-3",
+      }),
+    ),
+    updateCase("closing a case (status is a kit addition)", { status: "closed" }, () => ({ status: "closed" }), {
+      warn: true,
+    }),
+    updateCase("reopening a case (status is a kit addition)", { status: "open" }, () => ({ status: "open" }), {
+      warn: true,
+    }),
     ...metaSteps(),
   ];
 }

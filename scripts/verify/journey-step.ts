@@ -39,13 +39,16 @@ export function step(operationId: OperationId, s: Step): Check {
       // A server that keeps nothing (a mock) is held to a documented success and its schema only.
       if (world.stateless) return documented(op, successStatuses(op))(answer);
       const problems = documented(op, s.statuses)(answer);
-      return problems.length > 0 ? problems : s.judge(answer.json, world).map((problem) => `${operationId}: ${problem}`);
+      return problems.length > 0
+        ? problems
+        : s.judge(answer.json, world).map((problem) => `${operationId}: ${problem}`);
     },
   };
 }
 
 /** A record an earlier step kept, or why the step cannot run. */
-export const kept = (world: World, name: string) => (world.kept.get(name) as Json | undefined) ?? `no ${name}: an earlier step did not pass`;
+export const kept = (world: World, name: string) =>
+  (world.kept.get(name) as Json | undefined) ?? `no ${name}: an earlier step did not pass`;
 export const ids = (list: unknown) => (Array.isArray(list) ? list.map(idOf) : []);
 export const expectThat = (ok: boolean, problem: string) => (ok ? [] : [problem]);
 
@@ -56,7 +59,8 @@ export const differing = (actual: Json | undefined, expected: Json) =>
     .map(([name, value]) => `${name} is ${JSON.stringify(actual?.[name])}, not ${JSON.stringify(value)}`);
 
 /** The serviceIds of a case's interactions, in order. */
-export const serviceIds = (crmCase: Json | undefined) => (crmCase?.interactions as Json[] | undefined)?.map((i) => i.serviceId).join(",") ?? "none";
+export const serviceIds = (crmCase: Json | undefined) =>
+  (crmCase?.interactions as Json[] | undefined)?.map((i) => i.serviceId).join(",") ?? "none";
 
 /** Options naming the kept record in the path, with a body if given; or why it cannot. */
 export function withPath(world: World, name: string, body?: Json): CallOptions | string {

@@ -15,7 +15,11 @@ function customerSteps(): Check[] {
     step("bestmatchCustomers", {
       rule: "a profile that matches nobody: 200 and an empty list",
       statuses: [200],
-      options: (world) => ({ body: { screenName: `@${world.prefix}-nobody-${randomBytes(3).toString("hex")}` } satisfies JsonBody<"bestmatchCustomers"> }),
+      options: (world) => ({
+        body: {
+          screenName: `@${world.prefix}-nobody-${randomBytes(3).toString("hex")}`,
+        } satisfies JsonBody<"bestmatchCustomers">,
+      }),
       judge: (body) => expectThat(Array.isArray(body) && body.length === 0, `matched ${JSON.stringify(ids(body))}`),
     }),
     step("createCustomer", {
@@ -31,16 +35,21 @@ function customerSteps(): Check[] {
       statuses: [200],
       options: (world) => {
         const customer = kept(world, "journey customer");
-        return typeof customer === "string" ? customer : { body: { [searchable!.name]: String(customer[searchable!.name]).toUpperCase() } };
+        return typeof customer === "string"
+          ? customer
+          : { body: { [searchable!.name]: String(customer[searchable!.name]).toUpperCase() } };
       },
-      judge: (body, world) => expectThat(ids(body)[0] === idOf(world.kept.get("journey customer")), `found ${JSON.stringify(ids(body))}`),
+      judge: (body, world) =>
+        expectThat(ids(body)[0] === idOf(world.kept.get("journey customer")), `found ${JSON.stringify(ids(body))}`),
     }),
     step("searchCustomers", {
       rule: "search matches whole values only: a part of the value finds nobody (204)",
       statuses: [204],
       options: (world) => {
         const customer = kept(world, "journey customer");
-        return typeof customer === "string" ? customer : { body: { [searchable!.name]: String(customer[searchable!.name]).slice(0, -4) } };
+        return typeof customer === "string"
+          ? customer
+          : { body: { [searchable!.name]: String(customer[searchable!.name]).slice(0, -4) } };
       },
       judge: () => [],
     }),

@@ -12,24 +12,41 @@ const maxProblems = 5;
 /** The status is one of `statuses`, in `mediaType` where that status offers it, the body valid. */
 export function documented(op: OperationModel, statuses: number[], mediaType = json) {
   return (answer: Answer): string[] => {
-    if (!statuses.includes(answer.status)) return [`${op.operationId} answered ${answer.status}, not ${statuses.join(" or ")}`];
+    if (!statuses.includes(answer.status))
+      return [`${op.operationId} answered ${answer.status}, not ${statuses.join(" or ")}`];
     const rule = `${op.operationId} ${answer.status}`;
     const response = routeOf(op).responses[answer.status]!;
-    if (response.mediaTypes.length === 0) return answer.text === "" ? [] : [`${rule}: a ${answer.status} has no body, this one has ${answer.text.length} characters`];
+    if (response.mediaTypes.length === 0)
+      return answer.text === ""
+        ? []
+        : [`${rule}: a ${answer.status} has no body, this one has ${answer.text.length} characters`];
     const expected = response.mediaTypes.includes(mediaType) ? mediaType : response.mediaTypes[0]!;
-    if (answer.mediaType !== expected) return [`${rule}: answered in ${answer.mediaType || "no media type"}, not ${expected}`];
+    if (answer.mediaType !== expected)
+      return [`${rule}: answered in ${answer.mediaType || "no media type"}, not ${expected}`];
     if (expected !== json) return textProblems(rule, answer.text, response.textFrom);
     if (answer.json === undefined) return [`${rule}: the body is not JSON`];
     return schemaProblems(rule, response.validate, answer.json);
   };
 }
 
-function schemaProblems(rule: string, validate: ((data: unknown) => boolean) & { errors?: unknown } | undefined, body: unknown): string[] {
+function schemaProblems(
+  rule: string,
+  validate: (((data: unknown) => boolean) & { errors?: unknown }) | undefined,
+  body: unknown,
+): string[] {
   if (!validate || validate(body)) return [];
-  const errors = (validate.errors ?? []) as { instancePath: string; schemaPath: string; message?: string; params?: Record<string, unknown> }[];
+  const errors = (validate.errors ?? []) as {
+    instancePath: string;
+    schemaPath: string;
+    message?: string;
+    params?: Record<string, unknown>;
+  }[];
   return errors.slice(0, maxProblems).map((e) => {
-    const detail = e.params?.allowedValues ? ` ${JSON.stringify(e.params.allowedValues)}` : e.params?.additionalProperty ?? e.params?.unevaluatedProperty;
-    return `${rule}: body${e.instancePath || ""} ${e.message}${detail ? ` ${String(detail).trim()}` : ""} (schema ${e.schemaPath})`;
+    const detail = e.params?.allowedValues
+      ? ` ${JSON.stringify(e.params.allowedValues)}`
+      : (e.params?.additionalProperty ?? e.params?.unevaluatedProperty);
+    const what = `${e.message}${detail ? ` ${String(detail).trim()}` : ""}`;
+    return `${rule}: body${e.instancePath || ""} ${what} (schema ${e.schemaPath})`;
   });
 }
 
@@ -37,8 +54,12 @@ function schemaProblems(rule: string, validate: ((data: unknown) => boolean) & {
 function textProblems(rule: string, text: string, textFrom: string | undefined): string[] {
   if (!textFrom) return [];
   const lines = text === "" ? [] : text.replace(/\n$/, "").split("\n");
-  if (textFrom.includes("[]")) return lines.some((line) => line.trim() === "") ? [`${rule}: a text/plain list with an empty line (x-text-from ${textFrom})`] : [];
-  if (lines.length !== 1 || lines[0]!.trim() === "") return [`${rule}: text/plain must be one line, the ${textFrom} (x-text-from), not ${lines.length} lines`];
+  if (textFrom.includes("[]"))
+    return lines.some((line) => line.trim() === "")
+      ? [`${rule}: a text/plain list with an empty line (x-text-from ${textFrom})`]
+      : [];
+  if (lines.length !== 1 || lines[0]!.trim() === "")
+    return [`${rule}: text/plain must be one line, the ${textFrom} (x-text-from), not ${lines.length} lines`];
   return [];
 }
 
@@ -48,7 +69,10 @@ export function sameAsJsonTwin(op: OperationModel, text: Answer, twin: Answer | 
   if (!textFrom || twin?.json === undefined || twin.status !== text.status) return [];
   const expected = textOf(twin.json, textFrom);
   if (expected === undefined || expected === text.text.replace(/\n$/, "")) return [];
-  return [`${op.operationId} ${text.status}: text/plain is not the JSON answer's ${textFrom} (x-text-from): expected ${JSON.stringify(expected.slice(0, 200))}`];
+  return [
+    `${op.operationId} ${text.status}: text/plain is not the JSON answer's ${textFrom} (x-text-from): ` +
+      `expected ${JSON.stringify(expected.slice(0, 200))}`,
+  ];
 }
 
 /** The error's `error` is `code`. */
@@ -61,7 +85,8 @@ export function hasCode(op: OperationModel, answer: Answer, code: string): strin
 export function namesField(op: OperationModel, answer: Answer, name: string): string[] {
   const body = answer.json as { message?: unknown; fields?: unknown } | undefined;
   const problems: string[] = [];
-  if (typeof body?.message !== "string" || !body.message.includes(name)) problems.push(`${op.operationId} ${answer.status}: the message does not name ${name}`);
+  if (typeof body?.message !== "string" || !body.message.includes(name))
+    problems.push(`${op.operationId} ${answer.status}: the message does not name ${name}`);
   if (body?.fields !== undefined) {
     const named = [body.fields].flat().some((field) => (field as { name?: unknown } | null)?.name === name);
     if (!named) problems.push(`${op.operationId} ${answer.status}: fields do not name ${name}`);

@@ -22,7 +22,8 @@ function row(outcome: Outcome, key: string): string {
   const family = check.family === "spec" ? "" : ` <span class="family">[${escape(check.family)}]</span>`;
   const head = `<td class="verdict ${verdict}">${labels[verdict]}</td>`;
   if (verdict === "pass") return `<tr>${head}<td>${escape(check.rule)}${family}</td></tr>`;
-  if (verdict === "skip") return `<tr>${head}<td>${escape(check.rule)}${family} — ${escape(outcome.problems.join(" "))}</td></tr>`;
+  if (verdict === "skip")
+    return `<tr>${head}<td>${escape(check.rule)}${family} — ${escape(outcome.problems.join(" "))}</td></tr>`;
   const { curl, got } = evidenceOf(outcome, key);
   const details = [
     `<summary>${escape(check.rule)}${family}</summary>`,
@@ -39,7 +40,9 @@ export function htmlReport(run: VerifyRun, key: string): string {
     const rows = outcomes.map((o) => row(o, key)).join("\n");
     return `<section><h2>${escape(operationId)}</h2><table>${rows}</table></section>`;
   });
-  const created = createdLines(run).map((line) => `<li>${escape(line)}</li>`).join("");
+  const created = createdLines(run)
+    .map((line) => `<li>${escape(line)}</li>`)
+    .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

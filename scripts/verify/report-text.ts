@@ -13,17 +13,27 @@ function outcomeLines(outcome: Outcome, key: string): string[] {
   if (outcome.verdict === "skip") return [`${head} (${outcome.problems[0]})`];
   const { curl, got } = evidenceOf(outcome, key);
   const label = outcome.verdict === "warn" ? "warning, a kit addition" : "fails";
-  return [`${head} (${label})`, ...outcome.problems.map((p) => `      rule: ${p}`), `      sent: ${curl}`, `      got:  ${got}`];
+  return [
+    `${head} (${label})`,
+    ...outcome.problems.map((p) => `      rule: ${p}`),
+    `      sent: ${curl}`,
+    `      got:  ${got}`,
+  ];
 }
 
 export function textReport(run: VerifyRun, key: string): string[] {
   const lines = [`verify ${run.url} · prefix ${run.prefix} · ${modeOf(run)}`, ""];
-  for (const [operationId, outcomes] of byOperation(run)) lines.push(operationId, ...outcomes.flatMap((o) => outcomeLines(o, key)));
+  for (const [operationId, outcomes] of byOperation(run))
+    lines.push(operationId, ...outcomes.flatMap((o) => outcomeLines(o, key)));
   if (run.outcomes.some((o) => o.verdict === "fail" || o.verdict === "warn")) {
     lines.push("", "To replay a request: export CRM_URL='<the instanceUrl>' CRM_KEY='<the key>'");
   }
   const created = createdLines(run);
-  lines.push("", created.length > 0 ? `Created (every name starts with ${run.prefix}):` : "Created nothing.", ...created.map((l) => `  ${l}`));
+  lines.push(
+    "",
+    created.length > 0 ? `Created (every name starts with ${run.prefix}):` : "Created nothing.",
+    ...created.map((l) => `  ${l}`),
+  );
   lines.push("", verdictLine(run));
   return lines;
 }

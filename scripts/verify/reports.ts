@@ -10,19 +10,27 @@ import { byOperation, countsOf, createdLines, evidenceOf, modeOf, verdictLine } 
 const junit = ("newBuilder" in junitModule ? junitModule : (junitModule as { default: Builder }).default) as Builder;
 
 const maxBody = 4096;
-const cut = (text: string) => (text.length > maxBody ? `${text.slice(0, maxBody)}… (${text.length} characters)` : text);
+/** A body as the JSON report keeps it: whole up to 4 KiB, then cut, its length said. */
+function cut(text: string): string {
+  return text.length > maxBody ? `${text.slice(0, maxBody)}… (${text.length} characters)` : text;
+}
 
 export function junitReport(run: VerifyRun, key: string): string {
   const builder = junit.newBuilder().name(`verify ${run.url}`);
   for (const [operationId, outcomes] of byOperation(run)) {
     const suite = builder.testSuite().name(operationId);
     for (const outcome of outcomes) {
-      const test = suite.testCase().className(`verify.${outcome.check.family}.${operationId}`).name(outcome.check.rule).time(outcome.ms / 1000);
+      const test = suite
+        .testCase()
+        .className(`verify.${outcome.check.family}.${operationId}`)
+        .name(outcome.check.rule)
+        .time(outcome.ms / 1000);
       const { curl, got } = evidenceOf(outcome, key);
       const evidence = [...outcome.problems, `sent: ${curl}`, `got: ${got}`].join("\n");
       if (outcome.verdict === "fail") test.failure(outcome.problems.join("; "), "contract").standardOutput(evidence);
       else if (outcome.verdict === "skip") test.skipped().standardOutput(outcome.problems.join("\n"));
-      else if (outcome.verdict === "warn") test.standardOutput(`WARNING (a kit addition, not the vendor's rule):\n${evidence}`);
+      else if (outcome.verdict === "warn")
+        test.standardOutput(`WARNING (a kit addition, not the vendor's rule):\n${evidence}`);
     }
   }
   return builder.build();
@@ -30,7 +38,9 @@ export function junitReport(run: VerifyRun, key: string): string {
 
 const masked = (request: VerifyRequest, key: string): VerifyRequest => ({
   ...request,
-  headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, value === key ? "$CRM_KEY" : value])),
+  headers: Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, value === key ? "$CRM_KEY" : value]),
+  ),
   ...(request.body === undefined ? {} : { body: cut(request.body) }),
 });
 
@@ -45,7 +55,16 @@ function outcomeJson(outcome: Outcome, key: string) {
     problems: outcome.problems,
     ms: Math.round(outcome.ms * 10) / 10,
     ...(outcome.request ? { request: masked(outcome.request, key), curl: evidenceOf(outcome, key).curl } : {}),
-    ...(outcome.answer ? { answer: { status: outcome.answer.status, mediaType: outcome.answer.mediaType, headers: outcome.answer.headers, body: cut(outcome.answer.text) } } : {}),
+    ...(outcome.answer
+      ? {
+          answer: {
+            status: outcome.answer.status,
+            mediaType: outcome.answer.mediaType,
+            headers: outcome.answer.headers,
+            body: cut(outcome.answer.text),
+          },
+        }
+      : {}),
     ...(outcome.transportError ? { transportError: outcome.transportError } : {}),
   };
 }

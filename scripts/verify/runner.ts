@@ -10,7 +10,7 @@ import { NoAnswer, send } from "./http.js";
 import { journeyChecks } from "./journey.js";
 import { model, operations, pathParameterOf, writes } from "./spec-facts.js";
 import { specChecks } from "./spec-checks.js";
-import { toleranceChecks } from "./tolerance.js";
+import { toleranceChecks } from "./tolerance-checks.js";
 
 export const families: Family[] = ["journey", "spec", "tolerance"];
 
@@ -47,12 +47,16 @@ export class Unreachable extends Error {}
 export const newPrefix = () => `verify-${randomBytes(3).toString("hex")}`;
 
 /** The first operation that reads a record by id and documents a 404: the probe of a server. */
-const probeOperation = (): OperationModel => operations.find((op) => op.method === "GET" && pathParameterOf(op)?.createdAt && model.response(op, 404))!;
+const probeOperation = (): OperationModel =>
+  operations.find((op) => op.method === "GET" && pathParameterOf(op)?.createdAt && model.response(op, 404))!;
 
 /** True when the answer is one of the spec's examples for its status: a mock, not a CRM that keeps records. */
 function answersExamples(op: OperationModel, answer: Answer): boolean {
   const examples = model.response(op, answer.status)?.content["application/json"]?.examples ?? {};
-  return answer.status < 300 && Object.values(examples).some((example) => isDeepStrictEqual(model.example(example), answer.json));
+  return (
+    answer.status < 300 &&
+    Object.values(examples).some((example) => isDeepStrictEqual(model.example(example), answer.json))
+  );
 }
 
 /** Asks for a record that does not exist: no answer means unreachable; an example for an answer, a mock. */
@@ -92,7 +96,8 @@ async function runCheck(url: string, check: Check, world: World, timeoutMs: numb
   try {
     return await runCheckOnce(url, check, world, timeoutMs);
   } catch (error) {
-    const problem = `${check.operationId}: verify could not run this check (${(error as Error).message}); please report it`;
+    const reason = (error as Error).message;
+    const problem = `${check.operationId}: verify could not run this check (${reason}); please report it`;
     return { check, verdict: check.severity, problems: [problem], ms: 0 };
   }
 }
@@ -100,17 +105,37 @@ async function runCheck(url: string, check: Check, world: World, timeoutMs: numb
 async function runCheckOnce(url: string, check: Check, world: World, timeoutMs: number): Promise<Outcome> {
   const reason = skipped(check, world);
   const request = reason ?? check.request(world);
-  if (typeof request === "string") return { check, verdict: "skip", problems: [request.startsWith("skipped") ? request : `skipped: ${request}`], ms: 0 };
+  if (typeof request === "string")
+    return {
+      check,
+      verdict: "skip",
+      problems: [request.startsWith("skipped") ? request : `skipped: ${request}`],
+      ms: 0,
+    };
   const started = performance.now();
   try {
     const answer = await send(url, request, timeoutMs);
     const problems = check.judge(answer, world);
     recordCreated(world, check, answer);
-    return { check, verdict: problems.length === 0 ? "pass" : check.severity, problems, request, answer, ms: performance.now() - started };
+    return {
+      check,
+      verdict: problems.length === 0 ? "pass" : check.severity,
+      problems,
+      request,
+      answer,
+      ms: performance.now() - started,
+    };
   } catch (error) {
     if (!(error instanceof NoAnswer)) throw error;
     const problem = `${check.operationId}: no answer (${error.message})`;
-    return { check, verdict: check.severity, problems: [problem], request, transportError: error.message, ms: performance.now() - started };
+    return {
+      check,
+      verdict: check.severity,
+      problems: [problem],
+      request,
+      transportError: error.message,
+      ms: performance.now() - started,
+    };
   }
 }
 
@@ -134,7 +159,19 @@ export async function verify(options: VerifyOptions): Promise<VerifyRun> {
     options.onProgress?.(n, checks.length, check);
     outcomes.push(await runCheck(options.url, check, world, timeoutMs));
   }
-  const created = Object.fromEntries([...world.made].map(([path, records]) => [path, records.map((r) => String(r.id))]));
+  const created = Object.fromEntries(
+    [...world.made].map(([path, records]) => [path, records.map((r) => String(r.id))]),
+  );
   const statelessDetected = options.stateless === undefined && detected;
-  return { url: options.url, prefix: world.prefix, readOnly: world.readOnly, stateless, statelessDetected, outcomes, created, world, ms: performance.now() - started };
+  return {
+    url: options.url,
+    prefix: world.prefix,
+    readOnly: world.readOnly,
+    stateless,
+    statelessDetected,
+    outcomes,
+    created,
+    world,
+    ms: performance.now() - started,
+  };
 }

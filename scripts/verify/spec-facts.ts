@@ -18,7 +18,8 @@ export const operations: OperationModel[] = model.operations;
 export const routeOf = (op: OperationModel): Route => routes[op.operationId as OperationId];
 
 /** The statuses an operation answers when it succeeds. */
-export const successStatuses = (op: OperationModel): number[] => op.responses.filter((r) => r.status < 300).map((r) => r.status);
+export const successStatuses = (op: OperationModel): number[] =>
+  op.responses.filter((r) => r.status < 300).map((r) => r.status);
 
 /** An operation that creates or changes records answers 201 (its documented success); one that reads, 200. */
 export const writes = (op: OperationModel): boolean => op.method !== "GET" && successStatuses(op).includes(201);
@@ -27,9 +28,11 @@ export const writes = (op: OperationModel): boolean => op.method !== "GET" && su
  * A status the kit added to the vendor's list: its response's description starts with "**Kit addition.**".
  * A server that does not honour one is warned, not failed: it is judged by the vendor's contract.
  */
-export const isKitAddition = (response: ResponseModel | undefined): boolean => /^\*\*Kit addition\.\*\*/.test(response?.description ?? "");
+export const isKitAddition = (response: ResponseModel | undefined): boolean =>
+  /^\*\*Kit addition\.\*\*/.test(response?.description ?? "");
 
-export const severityOf = (op: OperationModel, status: number) => (isKitAddition(model.response(op, status)) ? "warn" : "fail");
+export const severityOf = (op: OperationModel, status: number) =>
+  isKitAddition(model.response(op, status)) ? "warn" : "fail";
 
 /** The header that carries the key, as the operation's security scheme names it. */
 export const keyHeaderOf = (op: OperationModel): string | undefined => model.apiKeyHeaders(op)[0];
@@ -55,7 +58,9 @@ export function pathParameterOf(op: OperationModel): { name: string; createdAt?:
   const match = /^(.*)\/\{(\w+)\}/.exec(op.path);
   if (!match) return undefined;
   const [, parent, name] = match as unknown as [string, string, string];
-  const creates = operations.some((other) => other.path === parent && other.method === "POST" && successStatuses(other).includes(201));
+  const creates = operations.some(
+    (other) => other.path === parent && other.method === "POST" && successStatuses(other).includes(201),
+  );
   return { name, ...(creates ? { createdAt: parent } : {}) };
 }
 
@@ -63,20 +68,26 @@ export function pathParameterOf(op: OperationModel): { name: string; createdAt?:
 export const objectTypes = Object.keys(objectStructures);
 
 /** The media types of a response (none for a 204). */
-export const mediaTypesOf = (op: OperationModel, status: number): string[] => Object.keys(model.response(op, status)?.content ?? {});
+export const mediaTypesOf = (op: OperationModel, status: number): string[] =>
+  Object.keys(model.response(op, status)?.content ?? {});
 
 /** Where a text/plain response takes its text from (`url`, `[].url`, `message`, …). */
-export const textFromOf = (op: OperationModel, status: number): string | undefined => routeOf(op).responses[status]?.textFrom;
+export const textFromOf = (op: OperationModel, status: number): string | undefined =>
+  routeOf(op).responses[status]?.textFrom;
 
 /** The spec's responses to what no operation matches: an unknown path and a method a path lacks. */
 export function unmatchedResponse(name: "NotFound" | "MethodNotAllowed"): { schema: FlatSchema; codes: string[] } {
-  const response = model.resolve<{ content: Record<string, { schema: unknown }> }>(model.document.components.responses[name]);
+  const response = model.resolve<{ content: Record<string, { schema: unknown }> }>(
+    model.document.components.responses[name],
+  );
   const schema = model.flatten(response.content["application/json"]!.schema);
   return { schema, codes: (schema.properties.error?.enum as string[]) ?? [] };
 }
 
 /** The example a header of the spec documents, as the Prism mock answers it (`X-Request-Id`). */
 export function responseHeaderExample(op: OperationModel, status: number, header: string): unknown {
-  const found = Object.entries(model.response(op, status)?.headers ?? {}).find(([name]) => name.toLowerCase() === header.toLowerCase());
+  const found = Object.entries(model.response(op, status)?.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === header.toLowerCase(),
+  );
   return found && model.resolve<{ example?: unknown }>(found[1]).example;
 }

@@ -22,16 +22,22 @@ export function byOperation(run: VerifyRun): [string, Outcome[]][] {
 
 /** The run's mode in words. */
 export function modeOf(run: VerifyRun): string {
-  const mode = [run.readOnly ? "read-only" : "writes allowed", run.stateless ? `stateless${run.statelessDetected ? " (it answers the spec's examples: a mock)" : ""}` : "stateful"];
+  const mode = [
+    run.readOnly ? "read-only" : "writes allowed",
+    run.stateless ? `stateless${run.statelessDetected ? " (it answers the spec's examples: a mock)" : ""}` : "stateful",
+  ];
   return mode.join(", ");
 }
 
 /** The sentence that ends a run. Without failures it never says "failed", so a log search finds real ones. */
 export function verdictLine(run: VerifyRun): string {
   const c = countsOf(run);
-  const rest = [c.warn ? `${c.warn} warning${c.warn === 1 ? "" : "s"}` : "", c.skip ? `${c.skip} skipped` : ""].filter(Boolean).join(", ");
-  if (c.fail === 0) return `every check passed: ${c.pass} of ${c.total}${rest ? ` (${rest})` : ""}, in ${(run.ms / 1000).toFixed(1)} s`;
-  return `${c.fail} of ${c.total} checks FAILED, ${c.pass} passed${rest ? `, ${rest}` : ""}, in ${(run.ms / 1000).toFixed(1)} s`;
+  const rest = [c.warn ? `${c.warn} warning${c.warn === 1 ? "" : "s"}` : "", c.skip ? `${c.skip} skipped` : ""]
+    .filter(Boolean)
+    .join(", ");
+  const seconds = (run.ms / 1000).toFixed(1);
+  if (c.fail === 0) return `every check passed: ${c.pass} of ${c.total}${rest ? ` (${rest})` : ""}, in ${seconds} s`;
+  return `${c.fail} of ${c.total} checks FAILED, ${c.pass} passed${rest ? `, ${rest}` : ""}, in ${seconds} s`;
 }
 
 export interface Evidence {

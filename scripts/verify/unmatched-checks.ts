@@ -13,11 +13,14 @@ function errorShape(status: number, name: "NotFound" | "MethodNotAllowed") {
   return (answer: Answer): string[] => {
     const rule = `${name} ${status}`;
     if (answer.status !== status) return [`${rule}: answered ${answer.status}, not ${status}`];
-    if (answer.mediaType !== "application/json") return [`${rule}: answered in ${answer.mediaType || "no media type"}, not application/json`];
+    if (answer.mediaType !== "application/json")
+      return [`${rule}: answered in ${answer.mediaType || "no media type"}, not application/json`];
     const body = answer.json as { error?: unknown; message?: unknown } | undefined;
     const problems: string[] = [];
-    if (!codes.includes(body?.error as string)) problems.push(`${rule}: body/error is ${JSON.stringify(body?.error)}, not one of ${codes.join(", ")}`);
-    if (typeof body?.message !== "string" || body.message === "") problems.push(`${rule}: body/message is not a sentence`);
+    if (!codes.includes(body?.error as string))
+      problems.push(`${rule}: body/error is ${JSON.stringify(body?.error)}, not one of ${codes.join(", ")}`);
+    if (typeof body?.message !== "string" || body.message === "")
+      problems.push(`${rule}: body/message is not a sentence`);
     return problems;
   };
 }
@@ -28,7 +31,9 @@ const keyHeader = () => keyHeaderOf(operations[0]!) ?? "Authorization";
 function pathLackingAMethod(): { path: string; method: string; allowed: string[] } {
   const path = operations.find((op) => !op.path.includes("{"))?.path ?? operations[0]!.path;
   const allowed = operations.filter((op) => op.path === path).map((op) => op.method);
-  const method = httpMethods.map((m) => m.toUpperCase()).find((m) => !allowed.includes(m) && m !== "HEAD" && m !== "OPTIONS")!;
+  const method = httpMethods
+    .map((m) => m.toUpperCase())
+    .find((m) => !allowed.includes(m) && m !== "HEAD" && m !== "OPTIONS")!;
   return { path, method, allowed };
 }
 
@@ -51,7 +56,9 @@ export function unmatchedChecks(): Check[] {
         const problems = errorShape(405, "MethodNotAllowed")(answer);
         const allow = (answer.headers.allow ?? "").split(",").map((m) => m.trim().toUpperCase());
         const missing = lacking.allowed.filter((m) => !allow.includes(m));
-        return answer.status === 405 && missing.length > 0 ? [...problems, `MethodNotAllowed 405: Allow does not list ${missing.join(", ")}`] : problems;
+        return answer.status === 405 && missing.length > 0
+          ? [...problems, `MethodNotAllowed 405: Allow does not list ${missing.join(", ")}`]
+          : problems;
       },
     },
   ];

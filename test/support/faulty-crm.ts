@@ -50,12 +50,17 @@ async function read(req: IncomingMessage): Promise<string> {
 }
 
 const hopByHop = new Set(["connection", "content-length", "transfer-encoding", "keep-alive"]);
-const endToEnd = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
+const endToEnd = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
 
 /** Sends the request to the CRM and reads its answer whole. */
 async function forward(upstream: string, request: Exchange): Promise<Reply> {
   const body = request.method === "GET" || request.method === "HEAD" ? undefined : request.body;
-  const response = await fetch(`${upstream}${request.path}`, { method: request.method, headers: endToEnd(request.headers), body });
+  const response = await fetch(`${upstream}${request.path}`, {
+    method: request.method,
+    headers: endToEnd(request.headers),
+    body,
+  });
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
 
@@ -64,7 +69,14 @@ export async function startFaultyCrm(fault: Fault): Promise<FaultyCrm> {
   const store = new MemoryCrmStore();
   const reference = createHandlers({ store, publicUrl });
   const crm = createHttpServer();
-  crm.on("request", createRequestListener({ apiKeys, log: () => {}, handlers: { ...reference, ...fault.handlers?.(reference, store) } }));
+  crm.on(
+    "request",
+    createRequestListener({
+      apiKeys,
+      log: () => {},
+      handlers: { ...reference, ...fault.handlers?.(reference, store) },
+    }),
+  );
   const upstream = await listen(crm);
   const proxy = createServer(async (req, res) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
