@@ -17,77 +17,91 @@ function invalidInput(op: OperationModel) {
   return { status, code: status === 422 ? errorCatalogue.fieldValidation.error : errorCatalogue.invalidField.error };
 }
 
-export function bodyChecks(op: OperationModel): Check[] {
-  const schema = bodySchemaOf(op);
-  if (!schema) return [];
+/** A valid call's body, changed: the change is what the check is about. */
+const withBody = (op: OperationModel, change: (body: Json) => Json) => (world: World) => {
+  const valid = call(op, world, { anyRecord: true });
+  const body = typeof valid === "string" || valid.body === undefined ? {} : (JSON.parse(valid.body) as Json);
+  return { anyRecord: true, body: change(body) };
+};
+
+type Json = Record<string, unknown>;
+
+interface Refusal {
+  rule: string;
+  status: number;
+  options: CallOptions | ((world: World) => CallOptions);
+  code: string;
+  /** The field the error must name. */
+  names?: string;
+  /** Also asked for in text/plain. */
+  text?: boolean;
+}
+
+/** The refusals of a body: malformed, a property it does not have, a field mistyped, a required one null, too large. */
+function refusalsOf(op: OperationModel): Refusal[] {
+  const schema = bodySchemaOf(op)!;
   const invalid = invalidInput(op);
-  const refused = (
-    rule: string,
-    statuses: number[],
-    options: CallOptions | ((world: World) => CallOptions),
-    judge: (a: Answer) => string[],
-    text = false,
-  ) => checksOf(op, { rule, statuses, options, judge, text, needsState: true });
-  const withBody = (change: (body: Record<string, unknown>) => Record<string, unknown>) => (world: World) => {
-    const valid = call(op, world, { anyRecord: true });
-    const body =
-      typeof valid === "string" || valid.body === undefined ? {} : (JSON.parse(valid.body) as Record<string, unknown>);
-    return { anyRecord: true, body: change(body) };
-  };
-  const checks = [
-    ...refused(
-      "400 for malformed JSON",
-      [400],
-      { anyRecord: true, raw: '{"unfinished": ' },
-      (a) => hasCode(op, a, errorCatalogue.malformedJson.error),
-      true,
-    ),
-  ];
   const unknown = "verifyUnknownProperty";
-  if (schema.closed) {
-    const judge = (a: Answer) => all(hasCode(op, a, errorCatalogue.unknownField.error), namesField(op, a, unknown));
-    checks.push(
-      ...refused(
-        "400 for a property the body does not have",
-        [400],
-        withBody((b) => ({ ...b, [unknown]: "x" })),
-        judge,
-      ),
-    );
-  }
   const text = Object.entries(schema.properties).find(([, p]) => [p.type].flat().includes("string"))?.[0];
+  const refusals: Refusal[] = [
+    {
+      rule: "400 for malformed JSON",
+      status: 400,
+      options: { anyRecord: true, raw: '{"unfinished": ' },
+      code: errorCatalogue.malformedJson.error,
+      text: true,
+    },
+  ];
+  if (schema.closed) {
+    const options = withBody(op, (b) => ({ ...b, [unknown]: "x" }));
+    refusals.push({
+      rule: "400 for a property the body does not have",
+      status: 400,
+      options,
+      code: errorCatalogue.unknownField.error,
+      names: unknown,
+    });
+  }
   if (text) {
-    const judge = (a: Answer) => all(hasCode(op, a, invalid.code), namesField(op, a, text));
-    checks.push(
-      ...refused(
-        `${invalid.status} for ${text} of the wrong type`,
-        [invalid.status],
-        withBody((b) => ({ ...b, [text]: 42 })),
-        judge,
-        invalid.status === 422,
-      ),
-    );
+    const options = withBody(op, (b) => ({ ...b, [text]: 42 }));
+    const rule = `${invalid.status} for ${text} of the wrong type`;
+    refusals.push({
+      rule,
+      status: invalid.status,
+      options,
+      code: invalid.code,
+      names: text,
+      text: invalid.status === 422,
+    });
   }
   for (const required of schema.required) {
-    const judge = (a: Answer) => all(hasCode(op, a, invalid.code), namesField(op, a, required));
-    checks.push(
-      ...refused(
-        `${invalid.status} for a null ${required} (required)`,
-        [invalid.status],
-        withBody((b) => ({ ...b, [required]: null })),
-        judge,
-      ),
-    );
+    const options = withBody(op, (b) => ({ ...b, [required]: null }));
+    refusals.push({
+      rule: `${invalid.status} for a null ${required} (required)`,
+      status: invalid.status,
+      options,
+      code: invalid.code,
+      names: required,
+    });
   }
   if (documents(op, 413)) {
-    const padded = withBody((b) => ({ ...b, [text ?? "padding"]: "x".repeat(defaultBodyLimit + 1024) }));
-    checks.push(
-      ...refused("413 for a body over 1 MiB", [413], padded, (a) =>
-        hasCode(op, a, errorCatalogue.payloadTooLarge.error),
-      ),
-    );
+    const options = withBody(op, (b) => ({ ...b, [text ?? "padding"]: "x".repeat(defaultBodyLimit + 1024) }));
+    refusals.push({
+      rule: "413 for a body over 1 MiB",
+      status: 413,
+      options,
+      code: errorCatalogue.payloadTooLarge.error,
+    });
   }
-  return checks;
+  return refusals;
+}
+
+export function bodyChecks(op: OperationModel): Check[] {
+  if (!bodySchemaOf(op)) return [];
+  return refusalsOf(op).flatMap(({ rule, status, options, code, names, text }) => {
+    const judge = (a: Answer) => all(hasCode(op, a, code), names ? namesField(op, a, names) : []);
+    return checksOf(op, { rule, statuses: [status], options, judge, text, needsState: true });
+  });
 }
 
 export function headerChecks(op: OperationModel): Check[] {
