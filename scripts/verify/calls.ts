@@ -36,7 +36,7 @@ export const caseProperties = (world: World, label: string) =>
   customFields(caseFields, (field) => `${world.prefix}-${label} ${field.name}`);
 
 /** The newest customer this run created, or why there is none. */
-export function aCustomer(world: World): Record<string, unknown> | string {
+function aCustomer(world: World): Record<string, unknown> | string {
   return (
     newest(world, routes.createCustomer.path) ??
     "no customer of this run to name (--read-only, or its creation did not pass)"
@@ -96,7 +96,7 @@ function contextHeaders(op: OperationModel): Record<string, string> {
 }
 
 /** The operation's path with its parameter naming `value` (or the record this run made, or a meta type). */
-export function pathOf(op: OperationModel, world: World, value?: string): string {
+function pathOf(op: OperationModel, world: World, value?: string): string {
   const parameter = pathParameterOf(op);
   if (!parameter) return op.path;
   const record = parameter.createdAt ? idOf(newest(world, parameter.createdAt)) : objectTypes[0];
@@ -117,7 +117,7 @@ export function unknownValue(op: OperationModel, world: World): string {
 }
 
 /** Why the path cannot be filled in this run, if it cannot. */
-export function missingRecord(op: OperationModel, world: World): string | undefined {
+function missingRecord(op: OperationModel, world: World): string | undefined {
   const parameter = pathParameterOf(op);
   if (!parameter?.createdAt || newest(world, parameter.createdAt)) return undefined;
   return `no record made at ${parameter.createdAt} in this run to name (--read-only, or its creation did not pass)`;

@@ -71,10 +71,6 @@ export const objectTypes = Object.keys(objectStructures);
 export const mediaTypesOf = (op: OperationModel, status: number): string[] =>
   Object.keys(model.response(op, status)?.content ?? {});
 
-/** Where a text/plain response takes its text from (`url`, `[].url`, `message`, …). */
-export const textFromOf = (op: OperationModel, status: number): string | undefined =>
-  routeOf(op).responses[status]?.textFrom;
-
 /** The spec's responses to what no operation matches: an unknown path and a method a path lacks. */
 export function unmatchedResponse(name: "NotFound" | "MethodNotAllowed"): { schema: FlatSchema; codes: string[] } {
   const response = model.resolve<{ content: Record<string, { schema: unknown }> }>(
@@ -82,12 +78,4 @@ export function unmatchedResponse(name: "NotFound" | "MethodNotAllowed"): { sche
   );
   const schema = model.flatten(response.content["application/json"]!.schema);
   return { schema, codes: (schema.properties.error?.enum as string[]) ?? [] };
-}
-
-/** The example a header of the spec documents, as the Prism mock answers it (`X-Request-Id`). */
-export function responseHeaderExample(op: OperationModel, status: number, header: string): unknown {
-  const found = Object.entries(model.response(op, status)?.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === header.toLowerCase(),
-  );
-  return found && model.resolve<{ example?: unknown }>(found[1]).example;
 }
