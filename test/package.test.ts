@@ -1,5 +1,8 @@
-// A consumer imports the kit by its package name: the exports in package.json resolve to the built files.
+// A consumer imports the kit by its package name: the exports in package.json resolve to the built files;
+// its bin, verify, runs from the built files with the runtime dependencies only.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
 
@@ -21,5 +24,41 @@ describe("package exports", () => {
       createHttpServer: "function",
       spec: true,
     });
+  });
+});
+
+describe("the verify command (the package's bin)", () => {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+  };
+  const bin = join(projectRoot, manifest.bin["khoros-crm-verify"]!);
+
+  it("runs from dist/ with node alone (after npm run build)", () => {
+    expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    const output = execFileSync(process.execPath, [bin, "--help"], { cwd: projectRoot, encoding: "utf8" });
+    expect(output).toMatch(/^Usage: verify --url <instanceUrl> --key <authHeaderValue>/);
+  });
+
+  it("loads no development dependency: each package its compiled modules import is a runtime or peer one", () => {
+    const { dependencies, peerDependencies } = manifest;
+    const allowed = new Set([...Object.keys(dependencies), ...Object.keys(peerDependencies), "khoros-crm-kit"]);
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const imports = /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|\b(?:import|require)\(\s*"([^"]+)"\s*\)/gm;
+      for (const [, fromStatement, called] of readFileSync(file, "utf8").matchAll(imports)) {
+        const specifier = (fromStatement ?? called)!;
+        const packageName = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+        if (specifier.startsWith(".")) visit(join(dirname(file), specifier));
+        else if (!specifier.startsWith("node:")) packages.add(packageName);
+      }
+    };
+    visit(bin);
+    expect(seen.size).toBeGreaterThan(10);
+    expect([...packages].filter((name) => !allowed.has(name))).toEqual([]);
   });
 });

@@ -9,10 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createClient } from "../generated/client.js";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
-import { playKhoros } from "../scripts/contract/play-khoros.js";
 import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
+import { verify } from "../scripts/verify/runner.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 
@@ -56,8 +55,8 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
   it("WORKERS=2 serves the whole API on one port: the agent's journey passes", async () => {
     const server = await startCrm({ WORKERS: "2" });
     expect(server.line).toContain("· 2 workers ·");
-    const steps = await playKhoros(createClient({ baseUrl: server.url, apiKey }), true);
-    expect(steps.filter((step) => step.problems.length > 0)).toEqual([]);
+    const run = await verify({ url: server.url, key: apiKey, families: ["journey"] });
+    expect(run.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
   });
 
   it("WORKERS=2, one worker killed with SIGKILL under load: every acknowledged customer kept, the port keeps answering", async () => {

@@ -1,17 +1,16 @@
 // The agent's journey, as Khoros plays it, against the reference CRM (stateful): first as the Arazzo
-// workflow in spec/workflows/, run by the field's own tool (`redocly respect`), then through the generated
-// client (scripts/contract/play-khoros.ts), which also plays it against the Prism mock.
+// workflow in spec/workflows/, run by the field's own tool (`redocly respect`), then as verify's journey
+// (scripts/verify/, what `npm run play-khoros` runs), which also plays it against the Prism mock.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../generated/client.js";
 import { startMock } from "../scripts/contract/mock.js";
-import { playKhoros } from "../scripts/contract/play-khoros.js";
 import { packageBin } from "../scripts/shared/package-bin.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
+import { verify } from "../scripts/verify/runner.js";
 
 const apiKey = "journey-key";
 let crm: StartedServer;
@@ -34,9 +33,10 @@ describe("the agent's journey", () => {
     expect("code" in run ? run.code : 0).toBe(0);
   });
 
-  it("passes through the generated client against the reference CRM, every step checked against what came before", async () => {
-    const steps = await playKhoros(createClient({ baseUrl: crm.url, apiKey }), true);
-    expect(steps.map((step) => step.operationId)).toEqual([
+  it("passes as verify's journey against the reference CRM, every step checked against what came before", async () => {
+    const run = await verify({ url: crm.url, key: apiKey, families: ["journey"] });
+    expect(run.stateless).toBe(false);
+    expect([...new Set(run.outcomes.map((o) => o.check.operationId))]).toEqual([
       "bestmatchCustomers",
       "createCustomer",
       "searchCustomers",
@@ -47,17 +47,18 @@ describe("the agent's journey", () => {
       "lookupCase",
       "updateCase",
       "defineObjectStructures",
-      "defineObjectStructures",
     ]);
-    expect(steps.filter((step) => step.problems.length > 0)).toEqual([]);
+    expect(run.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
   });
 
-  it("gets the documented status and body at every step from the Prism mock, which keeps no state (the state checks fail there)", async () => {
+  it("gets a documented status and body at each step from the Prism mock, found stateless", async () => {
     const mock = await startMock();
     try {
-      const client = createClient({ baseUrl: mock.url, apiKey });
-      expect((await playKhoros(client, false)).filter((step) => step.problems.length > 0)).toEqual([]);
-      expect((await playKhoros(client, true)).filter((step) => step.problems.length > 0).length).toBeGreaterThan(0);
+      const stateless = await verify({ url: mock.url, key: apiKey, families: ["journey"] });
+      expect(stateless.statelessDetected).toBe(true);
+      expect(stateless.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
+      const heldToState = await verify({ url: mock.url, key: apiKey, families: ["journey"], stateless: false });
+      expect(heldToState.outcomes.filter((o) => o.verdict === "fail").length).toBeGreaterThan(0);
     } finally {
       await mock.stop();
     }
