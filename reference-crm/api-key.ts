@@ -19,7 +19,8 @@ export function keptKey(dataDir: string): string {
   const kept = readKeptKey(dataDir);
   if (kept) return kept;
   mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(24).toString("base64url");
+  // Letters and digits only: a key that starts with "-" or holds "_" is awkward in a shell or a command's options.
+  const key = randomBytes(24).toString("hex");
   writeFileSync(keyFile(dataDir), `${key}\n`, { mode: 0o600 });
   chmodSync(keyFile(dataDir), 0o600); // also when the file was there, empty
   return key;

@@ -17,9 +17,7 @@ import { type OfflineBrowser, openOfflineBrowser } from "./support/browser.js";
 const model = SpecModel.load();
 const createCustomer = model.operation("createCustomer");
 const created = model.response(createCustomer, 201)!;
-const apiKeyScheme = model.resolve<{ name: string; description: string }>(
-  model.document.components.securitySchemes[Object.keys(model.document.security[0])[0]!],
-);
+const apiKeyScheme = model.securitySchemes(createCustomer)[0]![0]!.scheme as { name: string; description: string };
 const tags = [...new Set(model.operations.flatMap((op) => op.tags))];
 const screenshot = join(projectRoot, "artifacts/docs.png");
 

@@ -1,6 +1,7 @@
 // Every error example in the spec is exactly what the server answers in its situation, code and message,
 // in JSON and in plain text: so the Prism mock (which serves the examples) and the server say the same
-// words. Each example's situation is a request in the table below; an example without one fails.
+// words. Each example's situation is a request in the table below, by the example's name; an example without one
+// fails. (The text/plain examples are derived from the JSON ones by `x-text-from` when the spec is bundled.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers } from "../reference-crm/handlers.js";
 import { defaultBodyLimit } from "../src/response.js";
@@ -22,27 +23,27 @@ interface Situation {
 
 const noCustomer = "cus_0192f3a1c2d47e8a9b3c4d5e6f700000";
 const situations: Record<string, Situation> = {
-  UnknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
-  MalformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
-  FieldValidation: { method: "POST", path: "/customer", body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 } },
-  SearchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
-  PhoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
-  InitiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
-  CustomerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
-  UnknownCaseField: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "t", favouriteColour: "teal" } },
-  UnknownCustomerId: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "Broken order" } },
-  CustomerNotNamed: { method: "POST", path: "/case", body: { customerId: null, title: "Broken order" } },
-  CustomerIdsDiffer: { method: "POST", path: "/case", body: { customerId: "cus_0192f3a1c2d47e8a9b3c4d5e6f708192", customId: noCustomer, title: "Broken order" } },
-  CaseFieldValidation: { method: "POST", path: "/case", body: { customerId: noCustomer, title: 42 }, headers: { "x-sf-company-id": "acme" } },
-  InitiativeValidation: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000", headers: { "x-sf-initiative": "eight" } },
-  CaseNotFound: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000" },
-  MetaTypeNotSupported: { method: "GET", path: "/meta/object/order" },
-  InvalidApiKey: { method: "POST", path: "/customer", body: {}, noKey: true },
-  NotAcceptable: { method: "POST", path: "/customer", body: {}, headers: { Accept: "image/png" } },
-  PayloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) } },
-  UnexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
-  NotFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },
-  MethodNotAllowed: { method: "GET", path: "/customer" },
+  unknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
+  malformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
+  fieldValidation: { method: "POST", path: "/customer", body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 } },
+  searchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
+  phoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
+  initiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
+  customerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
+  unknownCaseField: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "t", favouriteColour: "teal" } },
+  unknownCustomerId: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "Broken order" } },
+  customerNotNamed: { method: "POST", path: "/case", body: { customerId: null, title: "Broken order" } },
+  customerIdsDiffer: { method: "POST", path: "/case", body: { customerId: "cus_0192f3a1c2d47e8a9b3c4d5e6f708192", customId: noCustomer, title: "Broken order" } },
+  caseFieldValidation: { method: "POST", path: "/case", body: { customerId: noCustomer, title: 42 }, headers: { "x-sf-company-id": "acme" } },
+  initiativeValidation: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000", headers: { "x-sf-initiative": "eight" } },
+  caseNotFound: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000" },
+  metaTypeNotSupported: { method: "GET", path: "/meta/object/order" },
+  invalidApiKey: { method: "POST", path: "/customer", body: {}, noKey: true },
+  notAcceptable: { method: "POST", path: "/customer", body: {}, headers: { Accept: "image/png" } },
+  payloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) } },
+  unexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
+  notFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },
+  methodNotAllowed: { method: "GET", path: "/customer" },
 };
 
 interface ErrorExample {
@@ -59,7 +60,7 @@ function examplesOf(status: number, content: Record<string, { examples?: Record<
   const json = content["application/json"]?.examples ?? {};
   const text = content["text/plain"]?.examples ?? {};
   return Object.entries(json).map(([key, example]) => ({
-    name: (example as { $ref: string }).$ref.split("/").pop()!,
+    name: key,
     status,
     json: model.example(example),
     text: text[key] === undefined ? undefined : (model.example(text[key]) as string),
@@ -68,7 +69,7 @@ function examplesOf(status: number, content: Record<string, { examples?: Record<
 
 const fromOperations = model.operations.flatMap((op) => op.responses.flatMap((r) => examplesOf(r.status, r.content)));
 const fromUnmatched = Object.entries(unmatchedResponses).flatMap(([status, name]) =>
-  examplesOf(Number(status), model.resolve(model.document.components.responses[name]).content),
+  examplesOf(Number(status), model.sharedResponse(name)!.content),
 );
 const examples = [...new Map([...fromOperations, ...fromUnmatched].map((e) => [e.name, e])).values()];
 

@@ -87,7 +87,7 @@ const contract: Record<string, Contract> = {
   },
 };
 
-const schemas = model.document.components.schemas;
+const schemas = model.schemas();
 const flat = (name: string) => model.flatten(schemas[name]);
 /** The resolved JSON schema of an operation's status. */
 const json = (operationId: string, status: number) => model.flatten(model.response(model.operation(operationId), status)!.content["application/json"]!.schema);
@@ -96,8 +96,9 @@ const sameShape = (a: FlatSchema, b: FlatSchema) => expect(JSON.stringify(a)).to
 describe("the operations", () => {
   it("are exactly the contract's ten, each protected by the Authorization value", () => {
     expect(model.operations.map((op) => op.operationId).sort()).toEqual(Object.keys(contract).sort());
-    const scheme = model.resolve(model.document.components.securitySchemes.AuthHeaderValue);
-    expect(scheme).toMatchObject({ type: "apiKey", in: "header", name: "Authorization" });
+    for (const op of model.operations) {
+      expect(model.securitySchemes(op), op.operationId).toEqual([[{ id: "AuthHeaderValue", scheme: expect.objectContaining({ type: "apiKey", in: "header", name: "Authorization" }) }]]);
+    }
     for (const op of model.operations) expect(model.apiKeyHeaders(op), op.operationId).toEqual(["Authorization"]);
   });
 });

@@ -17,7 +17,7 @@ import { type FlatSchema, model, schemaValidator } from "./support/spec.js";
 const validRuns = 4000;
 
 /** The documented properties of an answered interaction and of its author, read from the spec. */
-const interactionSchema = model.flatten(model.document.components.schemas.Interaction);
+const interactionSchema = model.flatten(model.schemas().Interaction);
 const pickDocumented = (value: Record<string, unknown>, schema: FlatSchema) => Object.fromEntries(Object.entries(value).filter(([name]) => name in schema.properties));
 /** An interaction as the reference CRM answers it: what the spec documents, linkUrl empty when none was sent. */
 function asAnswered(interaction: Record<string, unknown>) {
@@ -131,7 +131,7 @@ describe("generated from the spec, for every operation", () => {
     const count = (test: (body: string) => boolean) => bodies.filter(test).length;
     expect(count((body) => body.includes(":null"))).toBeGreaterThan(200);
     const interactions = bodies.flatMap((body) => (JSON.parse(body).interactions ?? []) as Record<string, unknown>[]);
-    const listed = Object.keys(model.flatten(model.document.components.schemas.InteractionInput).properties);
+    const listed = Object.keys(model.flatten(model.schemas().InteractionInput).properties);
     expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(20);
     expect(interactions.filter((i) => i.linkUrl === undefined).length).toBeGreaterThan(20);
   });

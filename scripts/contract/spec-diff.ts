@@ -23,7 +23,7 @@ const parameterKey = (p: ParameterModel) => `${p.in}:${p.in === "header" ? p.nam
 
 /** Each path the document lists (one left without operations too) with its operations, in document order. */
 function byPath(model: SpecModel): Map<string, OperationModel[]> {
-  const paths = new Map(Object.keys(model.document.paths ?? {}).map((path) => [path, [] as OperationModel[]]));
+  const paths = new Map(model.paths().map((path) => [path, [] as OperationModel[]]));
   for (const op of model.operations) paths.get(op.path)!.push(op);
   return paths;
 }
@@ -194,17 +194,9 @@ class Comparison {
 
   /** Each security requirement as the schemes it names, described by what a client must send. */
   private security(model: SpecModel, op: OperationModel): string {
-    return op.security
-      .map((requirement) =>
-        Object.keys(requirement)
-          .map((name) => {
-            const s = model.resolve<Doc>(model.document.components?.securitySchemes?.[name] ?? {});
-            return [s.type, s.in && `in ${s.in}`, s.name, s.scheme, s.bearerFormat].filter(Boolean).join(" ") || `unknown scheme ${name}`;
-          })
-          .sort()
-          .join(" and "),
-      )
-      .join("; or ") || "none";
+    const describe = ({ id, scheme: s }: { id: string; scheme?: Doc }) =>
+      (s && [s.type, s.in && `in ${s.in}`, s.name, s.scheme, s.bearerFormat].filter(Boolean).join(" ")) || `unknown scheme ${id}`;
+    return model.securitySchemes(op).map((schemes) => schemes.map(describe).sort().join(" and ")).join("; or ") || "none";
   }
 
   paths() {

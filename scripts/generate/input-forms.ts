@@ -4,7 +4,7 @@
 // `null` (read as not sent) and what its field type lets Khoros send: a checkbox `true`, `false`, `"true"`
 // and `"false"`; a single-select list each value's `value` or `name`. A field is declared once: every body
 // that carries it, and the mock, accept it as Khoros sends it.
-import { parseDocument } from "yaml";
+import type { Document } from "yaml";
 import { type CustomField, type Schema, SpecModel } from "../shared/spec-model.js";
 
 /** The values Khoros may send for a field beyond any text: none for a text field. */
@@ -26,11 +26,9 @@ function inputForm(field: CustomField, declared: Schema): Schema {
   };
 }
 
-/** The bundled spec (YAML) with each `x-input-of` schema filled in from its declaration. */
-export function withInputForms(bundled: string): string {
-  const document = parseDocument(bundled);
-  const model = new SpecModel(document.toJS());
-  const schemas = (model.document.components?.schemas ?? {}) as Record<string, Schema>;
+/** Fills in each `x-input-of` schema of the bundled document from its declaration. */
+export function fillInputForms(document: Document, model: SpecModel): void {
+  const schemas = model.schemas();
   for (const [name, schema] of Object.entries(schemas)) {
     const declaration = schema["x-input-of"];
     if (declaration === undefined) continue;
@@ -41,5 +39,4 @@ export function withInputForms(bundled: string): string {
     document.setIn(["components", "schemas", name, "type"], "object");
     document.setIn(["components", "schemas", name, "properties"], properties);
   }
-  return document.toString({ lineWidth: 0, singleQuote: true });
 }

@@ -58,7 +58,7 @@ export function validatorsSource(model: SpecModel): string {
   });
   ajvFormats.default(ajv); // a CommonJS module: its function is `default` when imported from ESM
   ajv.addVocabulary(openApiKeywords);
-  for (const [name, schema] of Object.entries<unknown>(model.document.components?.schemas ?? {})) ajv.addSchema(forAjv(schema), name);
+  for (const [name, schema] of Object.entries(model.schemas())) ajv.addSchema(forAjv(schema), name);
 
   const exported: Record<string, string> = {};
   const add = (name: string, schema: Schema) => {

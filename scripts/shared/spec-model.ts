@@ -18,6 +18,8 @@ export interface ParameterModel {
   /** The schema as written (possibly a `$ref`). */
   schema: Schema;
   description?: string;
+  /** Its example, as written (what a client such as verify sends for it). */
+  example?: unknown;
 }
 
 export interface MediaTypeModel {
@@ -111,8 +113,11 @@ const extensionsOf = (node: Doc) => Object.fromEntries(Object.entries(node).filt
 
 export class SpecModel {
   readonly operations: OperationModel[];
+  /** The document itself: read through this model's methods only, so that every reader sees the same things. */
+  readonly #document: Doc;
 
-  constructor(readonly document: Doc) {
+  constructor(document: Doc) {
+    this.#document = document;
     this.operations = Object.entries<Doc>(document.paths ?? {}).flatMap(([path, item]) =>
       httpMethods.filter((method) => item[method]).map((method) => this.#operation(path, item, method)),
     );
@@ -124,7 +129,43 @@ export class SpecModel {
   }
 
   get info(): { title: string; version: string } {
-    return this.document.info;
+    return this.#document.info;
+  }
+
+  /** Every path the document lists, one without operations too, in document order. */
+  paths(): string[] {
+    return Object.keys(this.#document.paths ?? {});
+  }
+
+  /** The component schemas by name, as written. */
+  schemas(): Record<string, Schema> {
+    return this.#document.components?.schemas ?? {};
+  }
+
+  /** Every component's kind and name (`schemas`, `Customer`), the kit's `x-` extensions left out. */
+  componentNames(): { kind: string; name: string }[] {
+    return Object.entries<Doc>(this.#document.components ?? {})
+      .filter(([kind]) => !kind.startsWith("x-"))
+      .flatMap(([kind, entries]) => Object.keys(entries).map((name) => ({ kind, name })));
+  }
+
+  /** A response of `components.responses` that no operation refers to (the server's 404 and 405). */
+  sharedResponse(name: string): ResponseModel | undefined {
+    const response = this.#document.components?.responses?.[name];
+    return response && this.#response(0, response);
+  }
+
+  /**
+   * The security schemes of an operation: for each of its requirements (any one will do), the schemes it
+   * names, each by its name in the document (`scheme` is undefined when the document has no such scheme).
+   */
+  securitySchemes(op: OperationModel): { id: string; scheme?: Doc }[][] {
+    return op.security.map((requirement) =>
+      Object.keys(requirement).map((id) => {
+        const scheme = this.#document.components?.securitySchemes?.[id];
+        return { id, scheme: scheme === undefined ? undefined : this.resolve<Doc>(scheme) };
+      }),
+    );
   }
 
   /** Follows local `$ref`s (`#/components/...`) to what they point at. */
@@ -135,7 +176,7 @@ export class SpecModel {
       current = ref
         .replace(/^#\//, "")
         .split("/")
-        .reduce<any>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], this.document);
+        .reduce<any>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], this.#document);
       if (current === undefined) throw new Error(`Cannot resolve ${ref}.`);
     }
     return current as T;
@@ -205,9 +246,8 @@ export class SpecModel {
 
   /** The headers that may carry an operation's API key (any one will do); none when it is public. */
   apiKeyHeaders(op: OperationModel): string[] {
-    return op.security.map((requirement) => {
-      const names = Object.keys(requirement);
-      const scheme = names.length === 1 ? this.resolve<Doc>(this.document.components?.securitySchemes?.[names[0]!]) : undefined;
+    return this.securitySchemes(op).map((schemes) => {
+      const scheme = schemes.length === 1 ? schemes[0]!.scheme : undefined;
       if (scheme?.type !== "apiKey" || scheme.in !== "header" || typeof scheme.name !== "string") {
         throw new Error(`${op.operationId}: only security by one apiKey scheme in a header is supported.`);
       }
@@ -217,7 +257,7 @@ export class SpecModel {
 
   /** The error catalogue (`components.x-error-catalogue`, spec/errors.yaml): situation → code and message. */
   errorCatalogue(): Record<string, CatalogueEntry> {
-    const catalogue = this.document.components?.["x-error-catalogue"];
+    const catalogue = this.#document.components?.["x-error-catalogue"];
     if (!catalogue) throw new Error("The spec has no components.x-error-catalogue (spec/errors.yaml).");
     for (const [situation, entry] of Object.entries<Doc>(catalogue)) {
       if (typeof entry?.error !== "string" || typeof entry.message !== "string") {
@@ -233,7 +273,7 @@ export class SpecModel {
    */
   customFields(): Record<string, CustomField[]> {
     const objects: Record<string, CustomField[]> = {};
-    for (const [schemaName, schema] of Object.entries<Doc>(this.document.components?.schemas ?? {})) {
+    for (const [schemaName, schema] of Object.entries<Doc>(this.schemas())) {
       const object = schema["x-custom-fields-of"];
       if (object !== undefined) (objects[object] ??= []).push(...this.declaredFields(schemaName));
     }
@@ -242,7 +282,7 @@ export class SpecModel {
 
   /** The custom fields one schema marked `x-custom-fields-of` declares, in the order it lists them. */
   declaredFields(schemaName: string): CustomField[] {
-    const schema = this.document.components?.schemas?.[schemaName];
+    const schema = this.schemas()[schemaName];
     if (schema?.["x-custom-fields-of"] === undefined) throw new Error(`${schemaName} is no schema marked x-custom-fields-of.`);
     return Object.entries(this.shape(schema).properties).map(([name, property]) => {
       const field = this.resolve<Doc>(property);
@@ -264,7 +304,8 @@ export class SpecModel {
     for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
       const p = this.resolve<Doc>(raw);
       const key = `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
-      parameters.set(key, { name: p.name, in: p.in, required: p.required === true || p.in === "path", schema: p.schema ?? {}, description: p.description });
+      const required = p.required === true || p.in === "path";
+      parameters.set(key, { name: p.name, in: p.in, required, schema: p.schema ?? {}, description: p.description, example: p.example });
     }
     const body = op.requestBody ? this.resolve<Doc>(op.requestBody) : undefined;
     return {
@@ -279,12 +320,14 @@ export class SpecModel {
       requestBody: body && { required: body.required === true, content: this.#content(body.content) },
       responses: Object.entries<unknown>(op.responses ?? {})
         .filter(([status]) => /^\d{3}$/.test(status))
-        .map(([status, raw]) => {
-          const response = this.resolve<Doc>(raw);
-          return { status: Number(status), description: response.description, headers: response.headers ?? {}, content: this.#content(response.content) };
-        }),
-      security: op.security ?? this.document.security ?? [],
+        .map(([status, raw]) => this.#response(Number(status), raw)),
+      security: op.security ?? this.#document.security ?? [],
     };
+  }
+
+  #response(status: number, raw: unknown): ResponseModel {
+    const response = this.resolve<Doc>(raw);
+    return { status, description: response.description, headers: response.headers ?? {}, content: this.#content(response.content) };
   }
 
   #content(content: Doc | undefined): Record<string, MediaTypeModel> {

@@ -79,19 +79,9 @@ const bodies: { [Id in OperationId]?: BodyMaker<Id> } = {
   updateCase: (world) => caseProperties(world, "updated"),
 };
 
-type RawParameter = { name: string; in: string; example?: unknown };
-
-/** The operation's parameters as written, with their examples (the spec model keeps their schemas only). */
-function parametersWithExamples(op: OperationModel): RawParameter[] {
-  const item = model.document.paths[op.path];
-  return [...(item.parameters ?? []), ...(item[op.method.toLowerCase()].parameters ?? [])].map((p) =>
-    model.resolve<RawParameter>(p),
-  );
-}
-
 /** The spec's example of each header parameter of the operation: what Khoros sends for context. */
 function contextHeaders(op: OperationModel): Record<string, string> {
-  const headers = parametersWithExamples(op).filter((p) => p.in === "header" && p.example !== undefined);
+  const headers = op.parameters.filter((p) => p.in === "header" && p.example !== undefined);
   return Object.fromEntries(headers.map((p) => [p.name, String(p.example)]));
 }
 
@@ -110,7 +100,7 @@ function pathOf(op: OperationModel, world: World, value?: string): string {
 export function unknownValue(op: OperationModel, world: World): string {
   const parameter = pathParameterOf(op)!;
   if (!parameter.createdAt) return `${world.prefix}-unknown-type`;
-  const raw = parametersWithExamples(op).find((p) => p.name === parameter.name);
+  const raw = op.parameters.find((p) => p.name === parameter.name);
   const example = typeof raw?.example === "string" ? raw.example : `${world.prefix}-`;
   const tail = createHash("sha256").update(`${world.prefix} ${op.operationId}`).digest("hex").slice(0, 12);
   return `${example.slice(0, Math.max(0, example.length - tail.length))}${tail}`;

@@ -62,10 +62,24 @@ function writeReports(run: VerifyRun, key: string, files: { junit?: string; json
   for (const [kind, file] of Object.entries(files)) if (file) console.log(`${kind} report: ${file}`);
 }
 
+/**
+ * The arguments with each option that takes a value joined to it (`--key -x1` as `--key=-x1`): a key may
+ * start with a dash, which parseArgs would take for an option.
+ */
+function joinedValues(argv: string[]): string[] {
+  const takesValue = new Set(Object.entries(options).filter(([, o]) => o.type === "string").map(([name]) => `--${name}`));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (takesValue.has(argv[i]!) && i + 1 < argv.length) joined.push(`${argv[i]}=${argv[++i]}`);
+    else joined.push(argv[i]!);
+  }
+  return joined;
+}
+
 async function main() {
   const { values: args } = (() => {
     try {
-      return parseArgs({ options, strict: true, allowPositionals: false });
+      return parseArgs({ args: joinedValues(process.argv.slice(2)), options, strict: true, allowPositionals: false });
     } catch (error) {
       return stop(`${(error as Error).message}\n\n${usage}`);
     }

@@ -73,9 +73,6 @@ export const mediaTypesOf = (op: OperationModel, status: number): string[] =>
 
 /** The spec's responses to what no operation matches: an unknown path and a method a path lacks. */
 export function unmatchedResponse(name: "NotFound" | "MethodNotAllowed"): { schema: FlatSchema; codes: string[] } {
-  const response = model.resolve<{ content: Record<string, { schema: unknown }> }>(
-    model.document.components.responses[name],
-  );
-  const schema = model.flatten(response.content["application/json"]!.schema);
+  const schema = model.flatten(model.sharedResponse(name)!.content["application/json"]!.schema);
   return { schema, codes: (schema.properties.error?.enum as string[]) ?? [] };
 }

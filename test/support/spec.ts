@@ -15,7 +15,7 @@ export function schemaValidator(spec: SpecModel = model) {
   let compiled = 0;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   ajvFormats.default(ajv); // a CommonJS module: its function is `default` when imported from ESM
-  ajv.addSchema({ $id: "spec:", components: spec.document.components });
+  ajv.addSchema({ $id: "spec:", components: { schemas: spec.schemas() } });
   return (schema: Schema) => {
     const validate = ajv.compile({ $id: `spec:check-${++compiled}`, ...rebase(schema) });
     return (value: unknown) => (validate(value) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`));
@@ -54,8 +54,7 @@ export function documentedAnswers(spec: SpecModel = model): DocumentedAnswer[] {
 /** The JSON schema of a status of an operation (for 404 and 405 of no operation, the spec's NotFound and MethodNotAllowed). */
 export function jsonSchemaOf(op: OperationModel | undefined, status: number, spec: SpecModel = model): Schema {
   const unmatched = unmatchedResponses[status as keyof typeof unmatchedResponses];
-  const response =
-    op?.responses.find((r) => r.status === status) ?? (unmatched ? { content: spec.resolve(spec.document.components.responses[unmatched]).content } : undefined);
+  const response = op?.responses.find((r) => r.status === status) ?? (unmatched ? spec.sharedResponse(unmatched) : undefined);
   const schema = response?.content["application/json"]?.schema;
   if (!schema) throw new Error(`${op?.operationId ?? "no operation"} documents no JSON ${status}`);
   return schema;
