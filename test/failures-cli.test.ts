@@ -53,6 +53,12 @@ describe("after KHOROS_EVENTS_TOKEN=… npm start, on SQLite", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("npm start says what to subscribe in Khoros: the notificationUri, and the token as the bearerToken", () => {
+    const said = `subscribe in Khoros to error-custom-crm: notificationUri ${server.url}/khoros/events · bearerToken`;
+    expect(server.process.recentOutput()).toContain(said);
+    expect(server.process.recentOutput()).not.toContain(token);
+  });
+
   it("failures lists them newest first: when, operation, trackingId, call, status, diagnosis", async () => {
     const { code, stdout } = await run("failures", [], env);
     expect(code).toBe(0);
