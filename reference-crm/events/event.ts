@@ -129,7 +129,7 @@ function failureEvent(body: Record<string, unknown>): FailureEvent {
     trackingId,
     externalCall: externalCall(fields.externalCall),
   };
-  return JSON.parse(JSON.stringify(event)) as FailureEvent; // undefined and null properties dropped
+  return JSON.parse(JSON.stringify(event)) as FailureEvent; // a plain copy, as a store gives it back
 }
 
 /** Reads a Notifications API call's body: an `error-custom-crm` event, another event, or why it is neither. */
