@@ -3,6 +3,7 @@
 // neither gets the API's 404 or 405, in the contract's error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../generated/server.js";
+import { createEventsReceiver, type EventsSettings } from "./events/receiver.js";
 import { createHandlers } from "./handlers.js";
 import { createPages } from "./pages.js";
 import type { CrmStore } from "./stores/store.js";
@@ -14,13 +15,20 @@ export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" |
   /** How a shell gets the key to send, for the home page's snippet (the key itself is never shown). */
   keyInShell?: string;
   docsHtml?: Buffer;
+  /** Receive Khoros's failure events (its Notifications API) at their path, outside the base path. */
+  events?: Pick<EventsSettings, "token" | "path">;
 }
 
-export function createCrmListener({ store, publicUrl, keyInShell = "$KEY", docsHtml, ...apiOptions }: CrmOptions) {
+export function createCrmListener(options: CrmOptions) {
+  const { store, publicUrl, keyInShell = "$KEY", docsHtml, events, ...apiOptions } = options;
   const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
   const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
   const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log: apiOptions.log, requestLog: apiOptions.requestLog });
-  // The API first (most requests are Khoros's); what it does not know goes to the pages, and what they do
-  // not know back to the API, which answers it with the contract's 404.
-  return (req: IncomingMessage, res: ServerResponse) => api(req, res, () => pages(req, res) || api(req, res));
+  const { log, requestLog } = apiOptions;
+  const receiver = events && createEventsReceiver({ store, ...events, log, requestLog });
+  // The events' one path first, if on; then the API (most requests are Khoros's); what it does not know goes
+  // to the pages, and what they do not know back to the API, which answers it with the contract's 404.
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (!receiver?.(req, res)) api(req, res, () => pages(req, res) || api(req, res));
+  };
 }

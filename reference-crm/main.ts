@@ -10,6 +10,8 @@
 //   WORKERS     server processes on the one port (default 1); more than one needs STORE=postgres
 //   REQUEST_LOG off: no line per request
 //   DOCS_FILE   the rendered docs served at /docs (default docs/index.html, which `npm run build` makes)
+//   KHOROS_EVENTS_TOKEN  receive Khoros's error-custom-crm events, sent with this bearerToken; off unless set
+//   KHOROS_EVENTS_PATH   where Khoros posts them, from the host's root (default /khoros/events)
 // Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
 import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
@@ -18,19 +20,20 @@ import { relative, resolve } from "node:path";
 import { createHttpServer, stopGracefully } from "../generated/server.js";
 import { keptKey, keyFile } from "./api-key.js";
 import { createCrmListener } from "./app.js";
+import { defaultEventsPath } from "./events/receiver.js";
 import { createRequestLog } from "./request-log.js";
-import { PostgresCrmStore } from "./stores/postgres.js";
-import { SqliteCrmStore } from "./stores/sqlite.js";
-import { type CrmStore, MemoryCrmStore } from "./stores/store.js";
+import { dataDirOf, openStore, UnknownStoreError } from "./stores/open.js";
 
 /** A failure to start, said in one line: no stack. */
 class StartError extends Error {}
 
 const host = process.env.HOST ?? "127.0.0.1";
 const port = Number(process.env.PORT ?? 3000);
-const dataDir = resolve(process.env.DATA_DIR || "data");
+const dataDir = dataDirOf();
 const storeKind = process.env.STORE || "sqlite";
 const workers = Number(process.env.WORKERS || 1);
+const eventsToken = process.env.KHOROS_EVENTS_TOKEN || undefined;
+const eventsPath = process.env.KHOROS_EVENTS_PATH || defaultEventsPath;
 
 /** The accepted keys, what to register in Khoros, and how a shell gets the key (for the home page). */
 function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInShell: string } {
@@ -42,16 +45,6 @@ function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInSh
   const relativeFile = relative(process.cwd(), keyFile(dataDir));
   const file = relativeFile.startsWith("..") ? keyFile(dataDir) : relativeFile;
   return { apiKeys: { kept: key }, register: `${key} (kept in ${file}; set API_KEY to choose your own)`, keyInShell: `$(cat ${file})` };
-}
-
-async function openStore(): Promise<{ store: CrmStore; where: string }> {
-  if (storeKind === "memory") return { store: new MemoryCrmStore(), where: "in memory" };
-  if (storeKind === "sqlite") return { store: SqliteCrmStore.open(dataDir), where: `in SQLite, ${dataDir}` };
-  if (storeKind === "postgres") {
-    const store = await PostgresCrmStore.open();
-    return { store, where: `in PostgreSQL, ${process.env.DATABASE_URL ? "DATABASE_URL" : "as the PG* variables say"}` };
-  }
-  throw new StartError(`STORE must be sqlite, memory or postgres, not ${storeKind}.`);
 }
 
 /** The rendered docs page (`npm run build` or `npm run docs` makes it); undefined, said in one line, when missing. */
@@ -91,6 +84,8 @@ function sayReady({ url, where, register, requestLogged }: Ready): void {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   console.log(`reference CRM listening on ${url}${workers > 1 ? ` · ${workers} workers` : ""} · customers and cases ${where}`);
   console.log(`register it in Khoros Marketing: instanceUrl ${publicUrl} · authHeaderValue ${register}`);
+  const events = `notificationUri ${new URL(eventsPath, publicUrl)} · bearerToken as in KHOROS_EVENTS_TOKEN`;
+  if (eventsToken) console.log(`subscribe in Khoros to error-custom-crm: ${events}`);
   console.log(`docs at ${publicUrl}/docs · ${requestLogged ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"} · Ctrl-C stops it`);
 }
 
@@ -107,7 +102,9 @@ async function serve(): Promise<void> {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   const docsHtml = loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
-  server.on("request", createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog }));
+  const events = eventsToken ? { token: eventsToken, path: eventsPath } : undefined;
+  const listener = createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog, events });
+  server.on("request", listener);
   const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
   if (cluster.isPrimary) sayReady(ready);
   else process.send!({ ready });
@@ -166,9 +163,11 @@ function superviseWorkers(): void {
 
 try {
   if (!Number.isInteger(workers) || workers < 1) throw new StartError(`WORKERS must be a whole number from 1, not ${process.env.WORKERS}.`);
+  if (!eventsPath.startsWith("/")) throw new StartError(`KHOROS_EVENTS_PATH must start with /, not ${eventsPath}.`);
   if (cluster.isPrimary && workers > 1) superviseWorkers();
   else await serve();
 } catch (error) {
-  console.error(error instanceof StartError ? error.message : `Cannot start the reference CRM: ${(error as Error).message.split("\n")[0]}`);
+  const oneLine = error instanceof StartError || error instanceof UnknownStoreError;
+  console.error(oneLine ? error.message : `Cannot start the reference CRM: ${(error as Error).message.split("\n")[0]}`);
   process.exit(1);
 }

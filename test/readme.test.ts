@@ -1,7 +1,9 @@
 // Every command the README and the home page show runs as pasted, in a fresh shell, after the quick start:
 // on a copy of the project, the reference CRM started as `npm start` starts it (port 3000 when it is free,
 // as the README says; another port otherwise, which the shell is then told in CRM_URL and the commands'
-// URLs), then each shell snippet run by bash with nothing but PATH and HOME in its environment.
+// URLs), then each shell snippet run by bash with nothing but PATH and HOME in its environment. The server
+// also gets the KHOROS_EVENTS_TOKEN of the README's "Khoros's failure events" start line, as a reader who
+// follows that section starts it: the other commands do not depend on it.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +19,8 @@ const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
 /** The README's shell snippets but the quick start's own (npm ci, npm start, npm test). */
 const snippets = [...readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map(([, code]) => code!.trim()).filter((code) => !code.startsWith("npm ci"));
 const readmeUrl = "http://127.0.0.1:3000";
+/** The failure events' token of the README's start line, `KHOROS_EVENTS_TOKEN=… npm start`. */
+const eventsToken = /^KHOROS_EVENTS_TOKEN=(\S+) npm start$/m.exec(readme)?.[1];
 
 let copy: ProjectCopy;
 let server: StartedServer;
@@ -25,7 +29,7 @@ let shellEnv: Record<string, string>;
 beforeAll(async () => {
   copy = await copyProject(() => {});
   const port = (await portInUse(3000)) ? "0" : "3000";
-  server = await copy.start("reference-crm/main.ts", { PORT: port });
+  server = await copy.start("reference-crm/main.ts", { PORT: port, KHOROS_EVENTS_TOKEN: eventsToken! });
   shellEnv = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", ...(server.url === readmeUrl ? {} : { CRM_URL: server.url }) };
 }, 90_000);
 afterAll(async () => {
@@ -47,6 +51,7 @@ const unescapeHtml = (html: string) =>
 describe("the README's commands, pasted after the quick start", () => {
   it("are the ones this test knows of (a new one is run too)", () => {
     expect(snippets.length).toBeGreaterThanOrEqual(3);
+    expect(eventsToken, "the README's KHOROS_EVENTS_TOKEN=… npm start line").toBeDefined();
   });
 
   it.each(snippets.map((snippet) => ({ snippet, first: snippet.split("\n")[0] })))("$first", async ({ snippet }) => {

@@ -2,10 +2,11 @@
 // (in memory, SQLite, and PostgreSQL when there is a server: see support/postgres.ts). Fields kept exactly,
 // search and best match by the documented rules, cases with their interactions in order, newest first, and
 // concurrent writes to one record.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FailureEvent, parseEvent } from "../reference-crm/events/event.js";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { type CrmStore, MemoryCrmStore, type SentInteraction } from "../reference-crm/stores/store.js";
@@ -49,6 +50,13 @@ const interaction = (n: number): SentInteraction => ({
   contentType: n % 2 ? "post" : "comment",
   ...(n % 2 ? { author: { service: "facebook", serviceId: "9", handle: "jane", name: "Jane", brandOwned: false, ...(n % 3 ? {} : { followers: 12 }) } } : {}),
 });
+
+/** A failure event of the fixtures, under another trackingId. */
+function failureEvent(fixture: string, trackingId: string): FailureEvent {
+  const parsed = parseEvent(JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/events", fixture), "utf8")));
+  if (parsed.kind !== "failure") throw new Error(`${fixture} is no failure event`);
+  return { ...parsed.event, trackingId };
+}
 
 describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
   let store: CrmStore;
@@ -177,6 +185,42 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     // Made in the same millisecond, an id is the last one plus up to 2^40 at random: its last ten hex digits
     // take many values across the ids.
     for (let position = 26; position < 36; position++) expect(new Set(ids.map((id) => id[position])).size, `digit ${position}`).toBeGreaterThan(10);
+  });
+});
+
+describe.each(storesUnderTest)("the $name store's failure events", ({ open, cleanUp }) => {
+  let store: CrmStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await cleanUp();
+  });
+
+  it("keeps each event whole, once per trackingId, found by it, listed newest first up to the limit", async () => {
+    const fixtures = ["spec-refuses.json", "crm-answered-500.json", "succeeds-now.json"];
+    const events = fixtures.map((fixture, i) => failureEvent(fixture, `t-${i} ✓`));
+    const day = (n: number) => `2026-12-0${n}T10:00:00.000Z`;
+    for (const [i, event] of events.entries()) expect(await store.addFailureEvent(event, day(i + 1))).toBe(true);
+    expect(await store.getFailureEvent("t-1 ✓")).toEqual({ receivedAt: day(2), event: events[1] });
+    expect(await store.getFailureEvent("t-9")).toBeUndefined();
+    const latest = await store.listFailureEvents(2);
+    expect(latest.map((stored) => stored.event.trackingId)).toEqual(["t-2 ✓", "t-1 ✓"]);
+    expect(latest[0]).toEqual({ receivedAt: day(3), event: events[2] });
+    // The same trackingId again, even with another body, changes nothing.
+    expect(await store.addFailureEvent({ ...events[2]!, trackingId: "t-0 ✓", operation: "changed" })).toBe(false);
+    expect(await store.getFailureEvent("t-0 ✓")).toEqual({ receivedAt: day(1), event: events[0] });
+    expect(await store.listFailureEvents(10)).toHaveLength(3);
+  });
+
+  it("keeps one of several posts of one trackingId at once, and any text (Unicode, U+0000) in an event", async () => {
+    const event = failureEvent("crm-answered-500.json", "same");
+    event.description = "Zoë 日本語 😀 \u0000 \u00010 end";
+    const added = await Promise.all(Array.from({ length: 10 }, () => store.addFailureEvent(event)));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    expect((await store.getFailureEvent("same"))!.event).toEqual(event);
+    expect(await store.listFailureEvents(10)).toHaveLength(1);
   });
 });
 

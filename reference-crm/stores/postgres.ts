@@ -4,6 +4,7 @@
 // the server's locale). Interactions are kept in their case's row as a JSON array, in order.
 import pg from "pg";
 import { newId } from "../ids.js";
+import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   type CaseChanges,
@@ -19,6 +20,7 @@ import {
   type CustomerFields,
   customerFieldNames,
   customerFromRow,
+  failureEventFromRow,
   keyColumn,
   matchKey,
   type NewCase,
@@ -56,6 +58,13 @@ export const migrations: readonly string[] = [
      interactions json NOT NULL
    );
    CREATE INDEX cases_by_customer ON cases (customer_id);`,
+  // Khoros's error-custom-crm events, one per trackingId; seq is the order they arrived in.
+  `CREATE TABLE failure_events (
+     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     tracking_id text COLLATE "C" NOT NULL UNIQUE,
+     received_at text NOT NULL,
+     event json NOT NULL
+   );`,
 ];
 
 /**
@@ -183,6 +192,10 @@ const statements = {
   addCases: `INSERT INTO cases (${caseColumns.map(quote).join(", ")})
     SELECT * FROM unnest(${caseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}[]`).join(", ")}) ON CONFLICT (id) DO NOTHING RETURNING id`,
   continueCaseNumbers: "SELECT setval('case_numbers', max(number)) FROM cases",
+  insertEvent: `INSERT INTO failure_events (tracking_id, received_at, event) VALUES ($1, $2, $3::json)
+    ON CONFLICT (tracking_id) DO NOTHING RETURNING seq`,
+  selectEvent: "SELECT received_at, event::text AS event FROM failure_events WHERE tracking_id = $1",
+  latestEvents: "SELECT received_at, event::text AS event FROM failure_events ORDER BY seq DESC LIMIT $1",
 };
 
 /** `"a" = $2, "b" = $3`: the SET of an UPDATE whose first parameter is the id. */
@@ -282,6 +295,20 @@ export class PostgresCrmStore implements CrmStore {
   async listCases(customerId: string): Promise<StoredCase[] | undefined> {
     if ((await query(this.#pool, statements.customerExists, [customerId])).length === 0) return undefined;
     return (await query(this.#pool, statements.selectCases, [customerId])).map(caseFromRow);
+  }
+
+  async addFailureEvent(event: FailureEvent, receivedAt = now()): Promise<boolean> {
+    const values = [event.trackingId, receivedAt, JSON.stringify(event)];
+    return (await query(this.#pool, statements.insertEvent, values)).length === 1;
+  }
+
+  async getFailureEvent(trackingId: string): Promise<StoredFailureEvent | undefined> {
+    const [row] = await query(this.#pool, statements.selectEvent, [trackingId]);
+    return row && failureEventFromRow(row);
+  }
+
+  async listFailureEvents(limit: number): Promise<StoredFailureEvent[]> {
+    return (await query(this.#pool, statements.latestEvents, [limit])).map(failureEventFromRow);
   }
 
   /**

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { newId } from "../ids.js";
+import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   type CaseChanges,
@@ -22,6 +23,7 @@ import {
   type CustomerFields,
   customerFieldNames,
   customerFromRow,
+  failureEventFromRow,
   keyColumn,
   matchKey,
   type NewCase,
@@ -71,6 +73,13 @@ export const migrations: readonly string[] = [
      interactions TEXT NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX cases_by_customer ON cases (customer_id);`,
+  // Khoros's error-custom-crm events, one per trackingId; seq is the order they arrived in.
+  `CREATE TABLE failure_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     tracking_id TEXT NOT NULL UNIQUE,
+     received_at TEXT NOT NULL,
+     event TEXT NOT NULL
+   );`,
 ];
 
 /** Brings the database to the latest schema, each step in its own transaction; returns the version. */
@@ -153,6 +162,10 @@ export class SqliteCrmStore implements CrmStore {
         insertCase: `INSERT INTO cases (${caseColumns.map(quote).join(", ")}) VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM cases), ${placeholders(caseColumns.length - 2)})`,
         selectCase: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE id = ?`,
         selectCases: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE customer_id = ? ORDER BY id DESC`,
+        insertEvent: `INSERT INTO failure_events (tracking_id, received_at, event) VALUES (?, ?, ?)
+          ON CONFLICT DO NOTHING`,
+        selectEvent: "SELECT received_at, event FROM failure_events WHERE tracking_id = ?",
+        latestEvents: "SELECT received_at, event FROM failure_events ORDER BY seq DESC LIMIT ?",
       }).map(([name, sql]) => [name, db.prepare(sql)]),
     );
     const insertCustomers = db.transaction((customers: StoredCustomer[]) => {
@@ -230,6 +243,19 @@ export class SqliteCrmStore implements CrmStore {
   async listCases(customerId: string): Promise<StoredCase[] | undefined> {
     if (!this.#statements.customerExists!.get(customerId)) return undefined;
     return (this.#statements.selectCases!.all(customerId) as Row[]).map(caseFromRow);
+  }
+
+  async addFailureEvent(event: FailureEvent, receivedAt = now()): Promise<boolean> {
+    return this.#statements.insertEvent!.run(event.trackingId, receivedAt, JSON.stringify(event)).changes === 1;
+  }
+
+  async getFailureEvent(trackingId: string): Promise<StoredFailureEvent | undefined> {
+    const row = this.#statements.selectEvent!.get(trackingId) as Row | undefined;
+    return row && failureEventFromRow(row);
+  }
+
+  async listFailureEvents(limit: number): Promise<StoredFailureEvent[]> {
+    return (this.#statements.latestEvents!.all(limit) as Row[]).map(failureEventFromRow);
   }
 
   /** How many customers are stored. */

@@ -4,6 +4,7 @@
 import { objectStructures } from "../../generated/server.js";
 import type { components } from "../../generated/types.js";
 import type { WithoutNulls } from "../../src/operation-types.js";
+import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import { newId } from "../ids.js";
 
 type Schemas = components["schemas"];
@@ -51,6 +52,12 @@ export interface CrmStore {
   updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined>;
   /** The customer's cases, newest first; undefined when there is no such customer. */
   listCases(customerId: string): Promise<StoredCase[] | undefined>;
+  /** Keeps Khoros's failure event (its secrets masked) unless its trackingId is kept already; true when new. */
+  addFailureEvent(event: FailureEvent, receivedAt?: string): Promise<boolean>;
+  /** The failure event with this trackingId, if it was received. */
+  getFailureEvent(trackingId: string): Promise<StoredFailureEvent | undefined>;
+  /** The latest failure events received, newest first. */
+  listFailureEvents(limit: number): Promise<StoredFailureEvent[]>;
   close(): Promise<void>;
 }
 
@@ -145,10 +152,17 @@ export function caseFromRow(row: Row): StoredCase {
   return stored;
 }
 
+/** The failure event a row of `failure_events` holds. */
+export const failureEventFromRow = (row: Row): StoredFailureEvent => ({
+  receivedAt: String(row.received_at),
+  event: JSON.parse(String(row.event)) as FailureEvent,
+});
+
 /** Keeps everything in memory: for tests, and `STORE=memory`. */
 export class MemoryCrmStore implements CrmStore {
   readonly #customers = new Map<string, StoredCustomer>();
   readonly #cases = new Map<string, StoredCase>();
+  readonly #failureEvents = new Map<string, StoredFailureEvent>();
   #caseSequence = 0;
 
   // Customers are kept frozen, so they are handed out as they are: no caller can change what is stored.
@@ -228,6 +242,21 @@ export class MemoryCrmStore implements CrmStore {
   async listCases(customerId: string): Promise<StoredCase[] | undefined> {
     if (!this.#customers.has(customerId)) return undefined;
     return [...this.#cases.values()].filter((c) => c.customerId === customerId).reverse().map((c) => structuredClone(c));
+  }
+
+  async addFailureEvent(event: FailureEvent, receivedAt = now()): Promise<boolean> {
+    if (this.#failureEvents.has(event.trackingId)) return false;
+    this.#failureEvents.set(event.trackingId, { receivedAt, event: structuredClone(event) });
+    return true;
+  }
+
+  async getFailureEvent(trackingId: string): Promise<StoredFailureEvent | undefined> {
+    const stored = this.#failureEvents.get(trackingId);
+    return stored && structuredClone(stored);
+  }
+
+  async listFailureEvents(limit: number): Promise<StoredFailureEvent[]> {
+    return [...this.#failureEvents.values()].reverse().slice(0, limit).map((stored) => structuredClone(stored));
   }
 
   /** How many customers are stored. */

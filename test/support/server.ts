@@ -7,7 +7,7 @@ import { createHttpServer, createRequestListener, type Handlers, type ListenerOp
 import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/types.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
-import { createCrmListener } from "../../reference-crm/app.js";
+import { createCrmListener, type CrmOptions } from "../../reference-crm/app.js";
 import { type CrmStore, MemoryCrmStore } from "../../reference-crm/stores/store.js";
 
 export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
@@ -58,10 +58,16 @@ export interface CrmTestServer {
   close(): Promise<void>;
 }
 
-/** The whole reference CRM (API and pages) in-process, on the given store. */
-export async function startCrmServer(store: CrmStore, docsHtml?: Buffer, limits?: HttpServerLimits): Promise<CrmTestServer> {
+/** The whole reference CRM (API and pages) in-process, on the given store; `options` adds to its own. */
+export async function startCrmServer(
+  store: CrmStore,
+  docsHtml?: Buffer,
+  limits?: HttpServerLimits,
+  options: Partial<CrmOptions> = {},
+): Promise<CrmTestServer> {
   const logs: LogEntry[] = [];
   const server = createHttpServer(limits);
-  server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log: (entry) => logs.push(entry) }));
+  const log = (entry: LogEntry) => logs.push(entry);
+  server.on("request", createCrmListener({ store, publicUrl, docsHtml, apiKeys, log, ...options }));
   return { ...(await listenOnLoopback(server)), logs };
 }
