@@ -126,6 +126,16 @@ describe("npm run verify", () => {
     );
   });
 
+  it("takes a key that starts with a dash, as a key may", async () => {
+    const dashed = await startCrmServer(new MemoryCrmStore(), undefined, undefined, { apiKeys: { dashed: "-Fm24G0y4JHd" } });
+    try {
+      const run = await runVerify("--url", dashed.url, "--key", "-Fm24G0y4JHd", "--only", "journey");
+      expect([run.code, run.stdout]).toEqual([0, expect.stringContaining("passed")]);
+    } finally {
+      await dashed.close();
+    }
+  });
+
   it("exits 2 on an unknown option, with the usage", async () => {
     const run = await runVerify("--urll", crm.url);
     expect(run.code).toBe(2);
