@@ -10,7 +10,11 @@ import * as validators from "./validators.js";
 
 export type { HandlerRequest, HandlerResponse, ListenerOptions, LogEntry, RequestContext, RequestRecord, ServerOptions } from "../src/types.js";
 export type { WithoutNulls } from "../src/operation-types.js";
-export { sendError, type RequestListener } from "../src/node-transport.js";
+// For a server's own endpoints beside the API (pages, receivers): the same key check, errors and logs.
+export { createKeyChecker } from "../src/api-keys.js";
+export { sendError, sendJson, type RequestListener } from "../src/node-transport.js";
+export { describeError, logToStderr } from "../src/pipeline.js";
+export { relativePath } from "../src/router.js";
 export { stopGracefully } from "../src/http-server.js";
 
 /** What the `createCustomer` handler receives. */

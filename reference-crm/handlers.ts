@@ -1,9 +1,8 @@
 // The reference CRM's implementation of the spec's operations: the only code an integrator writes. The
 // runtime has already checked the key, the headers and the body against the spec; each handler talks to
 // the store and answers one of its operation's documented statuses.
-import { errorBody, type Handlers, objectStructures } from "../generated/server.js";
+import { errorBody, type Handlers, objectStructures, type WithoutNulls } from "../generated/server.js";
 import type { components } from "../generated/types.js";
-import type { WithoutNulls } from "../src/operation-types.js";
 import { casePagePath, customerPagePath } from "./pages.js";
 import {
   bestMatchFactLimit,

@@ -4,9 +4,16 @@
 // address away). They live under /agent/, a path no operation of the vendor's API uses.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, type LogEntry, objectStructures, type RequestRecord, sendError } from "../generated/server.js";
-import { describeError, logToStderr } from "../src/pipeline.js";
-import { relativePath } from "../src/router.js";
+import {
+  describeError,
+  errorBody,
+  type LogEntry,
+  logToStderr,
+  objectStructures,
+  relativePath,
+  type RequestRecord,
+  sendError,
+} from "../generated/server.js";
 import type { CrmStore, SentInteraction, StoredCase, StoredCustomer } from "./stores/store.js";
 
 export interface PagesSettings {

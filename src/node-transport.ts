@@ -104,3 +104,8 @@ export function sendError(req: IncomingMessage, res: ServerResponse, status: num
   const mediaType = negotiateError(typeof accept === "string" ? accept : undefined, errorMediaTypes) ?? jsonMediaType;
   writeResponse(req, res, createResponse(status, options.requestId ?? randomUUID(), mediaType, errorText(mediaType, body), options.headers));
 }
+
+/** Sends a JSON body from code outside the pipeline, with the headers every response carries. */
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, options: { requestId?: string; headers?: Record<string, string> } = {}): void {
+  writeResponse(req, res, createResponse(status, options.requestId ?? randomUUID(), jsonMediaType, JSON.stringify(body), options.headers));
+}

@@ -10,11 +10,16 @@
 //   413 payload_too_large: an event over 4 MiB
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, type LogEntry, type RequestRecord, sendError } from "../../generated/server.js";
-import { createKeyChecker } from "../../src/api-keys.js";
-import { describeError, logToStderr } from "../../src/pipeline.js";
-import { writeResponse } from "../../src/node-transport.js";
-import { createResponse, jsonMediaType } from "../../src/response.js";
+import {
+  createKeyChecker,
+  describeError,
+  errorBody,
+  type LogEntry,
+  logToStderr,
+  type RequestRecord,
+  sendError,
+  sendJson,
+} from "../../generated/server.js";
 import type { CrmStore } from "../stores/store.js";
 import { parseEvent } from "./event.js";
 import { maskEvent } from "./mask.js";
@@ -111,7 +116,7 @@ export function createEventsReceiver(settings: EventsSettings) {
       if (answered === "aborted") return;
       const { status, body, error, headers } = answered;
       if (error) sendError(req, res, status, body as { error: string; message: string }, { requestId, headers });
-      else writeResponse(req, res, createResponse(status, requestId, jsonMediaType, JSON.stringify(body), headers));
+      else sendJson(req, res, status, body, { requestId, headers });
       requestLog?.({ method: req.method ?? "", path, status, requestId, ms: performance.now() - started, header });
     };
     answer(req).then(send, (error: unknown) => {

@@ -3,7 +3,7 @@
 // spec (generated `objectStructures`), so a field added there is stored, searched and shown with no edit here.
 import { objectStructures } from "../../generated/server.js";
 import type { components } from "../../generated/types.js";
-import type { WithoutNulls } from "../../src/operation-types.js";
+import type { WithoutNulls } from "../../generated/server.js";
 import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import { newId } from "../ids.js";
 

@@ -2,7 +2,6 @@
 // and the benchmark: each its own empty database, dropped afterwards.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { quote } from "../../reference-crm/stores/store.js";
 
 /** Where to connect to `database` on the server; to its default database when omitted. */
 export function postgresConfig(database?: string): pg.PoolConfig {
@@ -38,8 +37,8 @@ export interface ScratchDatabase {
 /** Creates an empty database with a random name, `<prefix>_…`. */
 export async function createScratchDatabase(prefix: string, unreachable: string): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(8).toString("hex")}`;
-  await onServer(`CREATE DATABASE ${quote(name)}`, unreachable);
+  await onServer(`CREATE DATABASE ${pg.escapeIdentifier(name)}`, unreachable);
   const config = postgresConfig(name);
   const env: Record<string, string> = config.connectionString ? { DATABASE_URL: config.connectionString } : { PGDATABASE: name };
-  return { config, env, drop: () => onServer(`DROP DATABASE ${quote(name)}`, unreachable) };
+  return { config, env, drop: () => onServer(`DROP DATABASE ${pg.escapeIdentifier(name)}`, unreachable) };
 }
