@@ -88,7 +88,10 @@ afterAll(async () => {
 
 describe("the rendered docs", () => {
   it("name the API in the page's heading", async () => {
-    expect(await browser.page.getByRole("heading", { level: 1 }).first().innerText()).toContain(model.info.title);
+    // Waited for: Redoc renders the heading once its script has run, which a busy machine may delay.
+    const heading = browser.page.getByRole("heading", { level: 1, name: model.info.title }).first();
+    await heading.waitFor({ timeout: 10_000 });
+    expect(await heading.innerText()).toContain(model.info.title);
   });
 
   // 1280 px: a laptop, the heading squeezed beside its "Copy" button; 320 px: a small phone.

@@ -3,7 +3,7 @@
 import { request as httpRequest } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRequestListener, type Handlers } from "../generated/server.js";
+import { createRequestListener, errorBody, type Handlers } from "../generated/server.js";
 import { createHandlers } from "../reference-crm/handlers.js";
 import { MemoryCrmStore } from "../reference-crm/stores/store.js";
 import { jsonSchemaOf, model, schemaValidator } from "./support/spec.js";
@@ -77,8 +77,8 @@ interface Rule {
 
 const invalidPayload = (message: string) => ({ error: "invalid_payload", message });
 const rules: Rule[] = [
-  { rule: "a missing Authorization → 401", call: { apiKey: null }, status: 401, body: { error: "invalid_api_key", message: "The Authorization value is missing, unknown or revoked." } },
-  { rule: "an unknown Authorization value → 401", call: { apiKey: "nope" }, status: 401, body: { error: "invalid_api_key", message: "The Authorization value is missing, unknown or revoked." } },
+  { rule: "a missing Authorization → 401", call: { apiKey: null }, status: 401, body: errorBody("invalidApiKey", { header: "Authorization" }) },
+  { rule: "an unknown Authorization value → 401", call: { apiKey: "nope" }, status: 401, body: errorBody("invalidApiKey", { header: "Authorization" }) },
   { rule: "a scheme before a configured key → 401 (the whole value is compared)", call: { apiKey: `Bearer ${apiKeys.primary}` }, status: 401, body: { error: "invalid_api_key", message: expect.any(String) } },
   { rule: "malformed JSON → 400", call: { body: '{"customSearchableCustomerFieldOne": "a"' }, status: 400, body: invalidPayload("The request body is malformed JSON.") },
   { rule: "a JSON array → 400", call: { body: "[]" }, status: 400, body: invalidPayload("The request body must be a JSON object.") },
@@ -95,7 +95,7 @@ const rules: Rule[] = [
     status: 400,
     body: {
       error: "invalid_field",
-      message: "favouriteColour is not a field of this request.",
+      message: errorBody("unknownField", { name: "favouriteColour" }).message,
       fields: { name: "favouriteColour", errorMessage: "favouriteColour is not a field of this request." },
     },
   },
@@ -103,7 +103,7 @@ const rules: Rule[] = [
     rule: "an unknown property next to a wrong type → 400 (the unknown property wins)",
     call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 1, __proto__x: 1 }) },
     status: 400,
-    body: { error: "invalid_field", message: "__proto__x is not a field of this request.", fields: { name: "__proto__x", errorMessage: expect.any(String) } },
+    body: { ...errorBody("unknownField", { name: "__proto__x" }), fields: { name: "__proto__x", errorMessage: expect.any(String) } },
   },
   {
     rule: "wrong types → 422 listing every violation, in the message too",
@@ -118,9 +118,9 @@ const rules: Rule[] = [
       ],
     },
   },
-  { rule: "a body over the limit → 413", call: { body: JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(2000) }) }, status: 413, body: { error: "payload_too_large", message: "The request body is larger than 1 KiB." } },
-  { rule: "an unknown path → 404", call: { path: "/customer/abc/orders" }, status: 404, body: { error: "not_found", message: "This API has no operation at /customer/abc/orders." } },
-  { rule: "a wrong method → 405", call: { method: "GET" }, status: 405, body: { error: "method_not_allowed", message: "/customer does not accept GET: use POST." } },
+  { rule: "a body over the limit → 413", call: { body: JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(2000) }) }, status: 413, body: errorBody("payloadTooLarge", { limit: "1 KiB" }) },
+  { rule: "an unknown path → 404", call: { path: "/customer/abc/orders" }, status: 404, body: errorBody("notFound", { path: "/customer/abc/orders" }) },
+  { rule: "a wrong method → 405", call: { method: "GET" }, status: 405, body: errorBody("methodNotAllowed", { path: "/customer", method: "GET", allowed: "POST" }) },
 ];
 
 describe.each(["application/json", "text/plain"])("answered in %s", (mediaType) => {
@@ -175,7 +175,7 @@ describe("Khoros's own call", () => {
       }
       const outside = await call(mounted, { path: "/customer", headers: khoros });
       expect(outside.status).toBe(404);
-      expect(JSON.parse(outside.text)).toEqual({ error: "not_found", message: "This API has no operation at /customer." });
+      expect(JSON.parse(outside.text)).toEqual(errorBody("notFound", { path: "/customer" }));
     } finally {
       await mounted.close();
     }
@@ -191,7 +191,7 @@ describe("every operation's shape, as the runtime serves it", () => {
     const id = await newCustomer();
     expect(await (await get(`/customer/${id}`)).json()).toMatchObject({ id });
     const odd = await get("/customer/cus%20x%2Fy");
-    expect([odd.status, await odd.json()]).toEqual([404, { error: "customer_not_found", message: "No customer has the id cus x/y." }]);
+    expect([odd.status, await odd.json()]).toEqual([404, errorBody("customerNotFound", { id: "cus x/y" })]);
   });
 
   it("HEAD is served by GET: the same status and headers, no body", async () => {
@@ -221,13 +221,13 @@ describe("every operation's shape, as the runtime serves it", () => {
     const bestmatch = await call(server, { path: "/customer/bestmatch", body: "{}" });
     expect([bestmatch.status, bestmatch.text]).toEqual([200, "[]"]);
     const asId = await get("/customer/bestmatch");
-    expect([asId.status, await asId.json()]).toEqual([404, { error: "customer_not_found", message: "No customer has the id bestmatch." }]);
+    expect([asId.status, await asId.json()]).toEqual([404, errorBody("customerNotFound", { id: "bestmatch" })]);
   });
 
   it("an unknown method gets 405 with every method the path has, HEAD with GET", async () => {
     const reply = await get("/customer/cus_x", {}, "DELETE");
     expect([reply.status, reply.headers.get("allow")]).toEqual([405, "GET, HEAD, PATCH"]);
-    expect(await reply.json()).toEqual({ error: "method_not_allowed", message: "/customer/cus_x does not accept DELETE: use GET, HEAD or PATCH." });
+    expect(await reply.json()).toEqual(errorBody("methodNotAllowed", { path: "/customer/cus_x", method: "DELETE", allowed: "GET, HEAD or PATCH" }));
   });
 
   it("an integer header reaches the handler as a number, or as an exact bigint beyond JavaScript's safe integers", async () => {
@@ -285,7 +285,7 @@ describe("content negotiation", () => {
     expect(reply.status).toBe(406);
     expectCommonHeaders(reply, "application/json");
     const body = JSON.parse(reply.text);
-    expect(body).toEqual({ error: "not_acceptable", message: "This operation answers in application/json or text/plain only." });
+    expect(body).toEqual(errorBody("notAcceptable", { mediaTypes: "application/json or text/plain" }));
     expectInSpec(reply, body);
   });
 });
@@ -389,7 +389,7 @@ describe("body limit", () => {
       pump();
     });
     expect(status).toBe(413);
-    expect(JSON.parse(body)).toEqual({ error: "payload_too_large", message: "The request body is larger than 1 KiB." });
+    expect(JSON.parse(body)).toEqual(errorBody("payloadTooLarge", { limit: "1 KiB" }));
     expect(sent).toBeLessThan(64 * 1024 * 1024);
     expect((await call(server)).status).toBe(201);
   });

@@ -5,21 +5,9 @@
 import type { Document } from "yaml";
 import { textFrom } from "../../src/text-bodies.js";
 import type { SpecModel } from "../shared/spec-model.js";
+import { responsePaths } from "./responses.js";
 
 type Doc = Record<string, any>;
-
-/** Where responses are in the bundled document: the shared ones, and those written in an operation. */
-function responsePaths(document: Doc): string[][] {
-  const shared = Object.keys(document.components?.responses ?? {}).map((name) => ["components", "responses", name]);
-  const inline = Object.entries<Doc>(document.paths ?? {}).flatMap(([path, item]) =>
-    Object.entries<Doc>(item).flatMap(([method, op]) =>
-      Object.entries<Doc>(op?.responses ?? {})
-        .filter(([, response]) => response?.$ref === undefined)
-        .map(([status]) => ["paths", path, method, "responses", status]),
-    ),
-  );
-  return [...shared, ...inline];
-}
 
 /** Fills in the text/plain examples of every response that has a JSON twin and `x-text-from`. */
 export function fillTextExamples(document: Document, model: SpecModel): void {
