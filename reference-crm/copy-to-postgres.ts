@@ -59,7 +59,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     try {
       const { customers, cases, skipped } = await copyToPostgres(dataDir, to);
       console.log(
-        `copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL (${skipped} records were there already)`,
+        `copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL ` +
+          `(${skipped} records were there already)`,
       );
     } finally {
       await to.close();

@@ -19,7 +19,10 @@ type Schemas = components["schemas"];
 
 export interface CrmSettings {
   store: CrmStore;
-  /** Where Khoros and the agent's browser reach this server (its instanceUrl), e.g. `https://crm.example.com/api/v1`. */
+  /**
+   * Where Khoros and the agent's browser reach this server (its instanceUrl), e.g.
+   * `https://crm.example.com/api/v1`.
+   */
   publicUrl: string;
 }
 

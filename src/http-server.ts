@@ -1,5 +1,6 @@
-// A node:http server for the request listener (src/pipeline.ts and its transports), with limits for the public internet, the contract's
-// error body for requests Node rejects before they reach the listener, and a graceful stop.
+// A node:http server for the request listener (src/pipeline.ts and its transports), with limits for the
+// public internet, the contract's error body for requests Node rejects before they reach the listener, and a
+// graceful stop.
 import { createServer, type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { type ErrorCatalogue, errorFrom } from "./server-errors.js";
@@ -39,7 +40,8 @@ export function createHttpServerWith(errorCatalogue: ErrorCatalogue, limits: Htt
     const json = JSON.stringify(errorFrom(errorCatalogue, situation));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(json)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${json}`,
+        `Content-Length: ${Buffer.byteLength(json)}\r\nX-Content-Type-Options: nosniff\r\n` +
+        `Connection: close\r\n\r\n${json}`,
     );
   });
   return server;

@@ -17,7 +17,10 @@ import {
 import type { ErrorBody } from "./server-errors.js";
 import type { LogEntry, RequestRecord } from "./types.js";
 
-/** `(req, res)` for `node:http`; `(req, res, next)` as Express/Connect middleware, where paths outside the API go to `next`. */
+/**
+ * `(req, res)` for `node:http`; `(req, res, next)` as Express/Connect middleware, where paths outside the API
+ * go to `next`.
+ */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 /** Reads the body up to `limit` bytes; past it, stops reading and reports "too_large" without buffering more. */

@@ -144,8 +144,10 @@ function sentence(name: string, error: ValidationError): string {
       return `${name} must have at least ${params.limit} items.`;
     case "pattern":
       return `${name} does not have the expected format.`;
-    case "enum":
-      return `${name} must be one of: ${(params.allowedValues as unknown[]).filter((value) => value !== null).join(", ")}.`;
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).filter((value) => value !== null);
+      return `${name} must be one of: ${allowed.join(", ")}.`;
+    }
     default:
       return `${name} ${error.message ?? "is not valid"}.`;
   }
@@ -164,8 +166,8 @@ export function unknownPropertyOf(found: readonly ValidationError[]): string | u
  * The violations with each failed `anyOf`/`oneOf` said once: "customerId or customId is required" when
  * every alternative lacks a property, "accountNumbers must be a string or an array" when every one has
  * another type. Alternatives failing for mixed reasons are left out when other violations remain (those
- * say what to fix first), else said by the alternative that came closest. Ajv reports each alternative's failures under the
- * choice's schema path, before the choice itself.
+ * say what to fix first), else said by the alternative that came closest. Ajv reports each alternative's
+ * failures under the choice's schema path, before the choice itself.
  */
 function withAlternativesMerged(found: readonly ValidationError[]): ValidationError[] {
   let merged = [...found];

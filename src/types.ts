@@ -90,11 +90,17 @@ export interface ServerOptions<Handlers> {
   handlers: Handlers;
   /** The accepted API keys by name; the name reaches handlers as `context.apiKeyId`. Several at once allow rotation. */
   apiKeys: Readonly<Record<string, string>>;
-  /** The path the spec's paths are served under, such as `/api/v1` (the path of the instanceUrl registered in Khoros). */
+  /**
+   * The path the spec's paths are served under, such as `/api/v1` (the path of the instanceUrl registered in
+   * Khoros).
+   */
   basePath?: string;
   /** The largest request body accepted, in bytes (1 MiB unless set); a larger one gets 413. */
   bodyLimit?: number;
-  /** Check every handler response against the spec and answer 500 when it is off-contract. On unless NODE_ENV is "production". */
+  /**
+   * Check every handler response against the spec and answer 500 when it is off-contract. On unless NODE_ENV
+   * is "production".
+   */
   validateResponses?: boolean;
   /** Where errors go; one JSON line on stderr unless set. */
   log?: (entry: LogEntry) => void;

@@ -86,21 +86,24 @@ describe("createCustomer result", () => {
 });
 
 describe("the other operations' shapes", () => {
-  it("fills path parameters, sends integer headers (bigints too) as text, and the key on every secured operation", async () => {
-    const { fetch, requests } = recordingFetch(200, JSON.stringify(customer), "application/json");
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch });
-    await client.findCustomer({
-      path: { id: "cus 1/2" },
-      headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 },
-    });
-    const [request] = requests;
-    expect([request!.method, request!.url]).toEqual(["GET", "http://crm.test/customer/cus%201%2F2"]);
-    expect([
-      request!.headers.get("x-sf-initiative"),
-      request!.headers.get("x-sf-company-id"),
-      request!.headers.get("authorization"),
-    ]).toEqual(["9223372036854775807", "7", "k"]);
-  });
+  it(
+    "fills path parameters, sends integer headers (bigints too) as text, " + "and the key on every secured operation",
+    async () => {
+      const { fetch, requests } = recordingFetch(200, JSON.stringify(customer), "application/json");
+      const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch });
+      await client.findCustomer({
+        path: { id: "cus 1/2" },
+        headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 },
+      });
+      const [request] = requests;
+      expect([request!.method, request!.url]).toEqual(["GET", "http://crm.test/customer/cus%201%2F2"]);
+      expect([
+        request!.headers.get("x-sf-initiative"),
+        request!.headers.get("x-sf-company-id"),
+        request!.headers.get("authorization"),
+      ]).toEqual(["9223372036854775807", "7", "k"]);
+    },
+  );
 
   it("gives a 204 as a result without data", async () => {
     const client = createClient({

@@ -82,24 +82,32 @@ describe("requests the mock rejects", () => {
     },
   );
 
-  it("answers an unknown property on createCustomer with the spec's 422 example (the 400-vs-422 split is the server's job)", async () => {
-    const client = createClient({ baseUrl: mock.url, apiKey: "test-key" });
-    const result = await client.createCustomer({ favouriteColour: "teal" } as never);
-    expect(result.status).toBe(422);
-    expect(result.data).toEqual(
-      firstExample(model.response(model.operation("createCustomer"), 422)!.content["application/json"]!),
-    );
-  });
+  it(
+    "answers an unknown property on createCustomer with the spec's 422 example " +
+      "(the 400-vs-422 split is the server's job)",
+    async () => {
+      const client = createClient({ baseUrl: mock.url, apiKey: "test-key" });
+      const result = await client.createCustomer({ favouriteColour: "teal" } as never);
+      expect(result.status).toBe(422);
+      expect(result.data).toEqual(
+        firstExample(model.response(model.operation("createCustomer"), 422)!.content["application/json"]!),
+      );
+    },
+  );
 
-  it("answers an integer header that is not one with the operation's own error (422 on lookupCase, 400 on findCustomer)", async () => {
-    const client = createClient({
-      baseUrl: mock.url,
-      apiKey: "test-key",
-      fetch: fetchWith({ "x-sf-initiative": "eight" }),
-    });
-    expect((await client.lookupCase({ path: { id: "case_1" } })).status).toBe(422);
-    expect((await client.findCustomer({ path: { id: "cus_1" } })).status).toBe(400);
-  });
+  it(
+    "answers an integer header that is not one with the operation's own error " +
+      "(422 on lookupCase, 400 on findCustomer)",
+    async () => {
+      const client = createClient({
+        baseUrl: mock.url,
+        apiKey: "test-key",
+        fetch: fetchWith({ "x-sf-initiative": "eight" }),
+      });
+      expect((await client.lookupCase({ path: { id: "case_1" } })).status).toBe(422);
+      expect((await client.findCustomer({ path: { id: "cus_1" } })).status).toBe(400);
+    },
+  );
 });
 
 describe("Khoros's own call", () => {

@@ -4,7 +4,6 @@
 // a failing watcher gives one line; stopping it stops its mock too.
 import {
   appendFileSync,
-  cpSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -18,18 +17,12 @@ import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generate } from "../scripts/generate/generate.js";
-import { projectRoot } from "../scripts/shared/paths.js";
-import { freePort, type ManagedProcess, startProcess } from "../scripts/shared/managed-process.js";
-import { packageBin } from "../scripts/shared/package-bin.js";
+import type { ManagedProcess } from "../scripts/shared/managed-process.js";
+import { paths, startDevOnCopy } from "./support/dev-on-copy.js";
 
 let scratch: string;
 let dev: ManagedProcess;
 let mockUrl: string;
-const paths = (dir: string) => ({
-  spec: join(dir, "spec"),
-  generated: join(dir, "generated"),
-  docs: join(dir, "docs/index.html"),
-});
 const cycleLine = /^\d\d:\d\d:\d\d (.+) · (lint ok|lint: .+|lint could not run) · (.+) · \d+\.\d s$/;
 const linesAbout = (file: string) =>
   dev
@@ -59,7 +52,8 @@ const lineAfter = (file: string, save: () => void) => {
 const schema = "components/schemas/NonSearchableCustomerFields.yaml";
 /** A custom field, with the extensions the spec's rules ask of one. */
 const field = (name: string, label: string) =>
-  `  ${name}:\n    type: string\n    description: ${label}.\n    x-searchable: false\n    x-label: ${label}\n    x-field-type: text\n`;
+  `  ${name}:\n    type: string\n    description: ${label}.\n` +
+  `    x-searchable: false\n    x-label: ${label}\n    x-field-type: text\n`;
 
 /** Saves the way editors and `sed -i` do: the new text into `temp` beside the file, renamed over it. */
 function renameSave(file: string, temp: string, edit: (text: string) => string): void {
@@ -87,29 +81,7 @@ const createCustomer = (body: unknown) =>
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "dev-"));
-  cpSync(join(projectRoot, "spec"), paths(scratch).spec, { recursive: true });
-  const port = await freePort();
-  mockUrl = `http://127.0.0.1:${port}`;
-  const { spec, generated, docs } = paths(scratch);
-  dev = await startProcess({
-    command: process.execPath,
-    args: [
-      packageBin("tsx", "tsx"),
-      join(projectRoot, "scripts/contract/dev.ts"),
-      "--spec",
-      spec,
-      "--generated",
-      generated,
-      "--docs",
-      docs,
-      "--port",
-      String(port),
-    ],
-    cwd: projectRoot,
-    env: { ...process.env, REDOCLY_TELEMETRY: "off" },
-    ready: /^dev: watching /,
-    timeoutMs: 60_000,
-  });
+  ({ dev, mockUrl } = await startDevOnCopy(scratch));
 }, 90_000);
 
 afterAll(async () => {
@@ -138,7 +110,8 @@ describe("npm run dev", () => {
     const line = await lineAfter(schema, () =>
       appendFileSync(
         join(spec, schema),
-        "  loyaltyTier:\n    type: string\n    description: The customer's loyalty tier.\n    x-searchable: false\n    x-label: Loyalty tier\n    x-field-type: text\n    examples:\n      - gold\n",
+        "  loyaltyTier:\n    type: string\n    description: The customer's loyalty tier.\n" +
+          "    x-searchable: false\n    x-label: Loyalty tier\n    x-field-type: text\n    examples:\n      - gold\n",
       ),
     );
     expect(line).toMatch(cycleLine);

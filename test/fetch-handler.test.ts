@@ -121,9 +121,11 @@ describe("where code generation from strings is forbidden (as in edge runtimes)"
       try { new Function("return 1"); } catch { refused = true; }
       const { createSandbox } = await import("khoros-crm-kit/sandbox");
       const sandbox = createSandbox();
-      const post = (body) => sandbox.fetch(sandbox.url + "/customer", { method: "POST", headers: { Authorization: sandbox.apiKey, "Content-Type": "application/json" }, body });
+      const headers = { Authorization: sandbox.apiKey, "Content-Type": "application/json" };
+      const post = (body) => sandbox.fetch(sandbox.url + "/customer", { method: "POST", headers, body });
       const statuses = [];
-      for (const body of ['{"customSearchableCustomerFieldOne":"@x"}', '{"customSearchableCustomerFieldOne":4}', '{"x":1}']) statuses.push((await post(body)).status);
+      const bodies = ['{"customSearchableCustomerFieldOne":"@x"}', '{"customSearchableCustomerFieldOne":4}', '{"x":1}'];
+      for (const body of bodies) statuses.push((await post(body)).status);
       console.log(JSON.stringify({ refused, statuses }));
     `;
     const { stdout } = await promisify(execFile)(

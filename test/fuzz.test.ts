@@ -89,35 +89,47 @@ async function holds<T>(
   if (result.failed) {
     throw new Error(
       `Failed after ${result.numRuns} runs (shrunk ${result.numShrinks} times): ${String(result.errorInstance)}\n` +
-        `Replay (CRM_URL=http://127.0.0.1:3000, API_KEY=${apiKeys.primary} on the server):\n${toCurl(replay(result.counterexample![0]))}`,
+        `Replay (CRM_URL=http://127.0.0.1:3000, API_KEY=${apiKeys.primary} on the server):\n` +
+        `${toCurl(replay(result.counterexample![0]))}`,
     );
   }
 }
 
 describe("generated from the spec, for every operation", () => {
-  it(`${validRuns} valid calls: a success status, in the negotiated media type, and what is created stored exactly as sent`, async () => {
-    const toCall = (call: Parameters<typeof toHttp>[0]) => toHttp(call, world, apiKeys.primary);
-    await holds(anyValidCall, validRuns, toCall, async (call) => {
-      const request = toCall(call);
-      const answer = await exchange(call.operationId, request);
-      expect(operationNeeds[call.operationId].success).toContain(answer.status);
-      if (answer.status === 204) return;
-      expect(answer.mediaType).toBe(call.accept[1]);
-      if (answer.mediaType !== "application/json") return;
-      const body = answer.body as Record<string, unknown>;
-      const sent = withoutNulls(request.sent); // what the call means: a null is "not sent"
-      if (call.operationId === "createCustomer")
-        expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...sent });
-      if (call.operationId === "createCase") {
-        const stored = await store.getCase(body.id as string);
-        const { interactions = [], description = "", customerId, customId, ...rest } = sent as Record<string, unknown>;
-        expect(customerId ?? customId).toBe(world.customerId);
-        expect(stored).toMatchObject({ ...rest, customerId: world.customerId, description, status: "open" });
-        expect(stored!.interactions).toEqual(interactions); // kept whole, unlisted properties included
-        expect(body.interactions).toEqual((interactions as Record<string, unknown>[]).map(asAnswered));
-      }
-    });
-  }, 300_000);
+  it(
+    `${validRuns} valid calls: a success status, in the negotiated media type, ` +
+      "and what is created stored exactly as sent",
+    async () => {
+      const toCall = (call: Parameters<typeof toHttp>[0]) => toHttp(call, world, apiKeys.primary);
+      await holds(anyValidCall, validRuns, toCall, async (call) => {
+        const request = toCall(call);
+        const answer = await exchange(call.operationId, request);
+        expect(operationNeeds[call.operationId].success).toContain(answer.status);
+        if (answer.status === 204) return;
+        expect(answer.mediaType).toBe(call.accept[1]);
+        if (answer.mediaType !== "application/json") return;
+        const body = answer.body as Record<string, unknown>;
+        const sent = withoutNulls(request.sent); // what the call means: a null is "not sent"
+        if (call.operationId === "createCustomer")
+          expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...sent });
+        if (call.operationId === "createCase") {
+          const stored = await store.getCase(body.id as string);
+          const {
+            interactions = [],
+            description = "",
+            customerId,
+            customId,
+            ...rest
+          } = sent as Record<string, unknown>;
+          expect(customerId ?? customId).toBe(world.customerId);
+          expect(stored).toMatchObject({ ...rest, customerId: world.customerId, description, status: "open" });
+          expect(stored!.interactions).toEqual(interactions); // kept whole, unlisted properties included
+          expect(body.interactions).toEqual((interactions as Record<string, unknown>[]).map(asAnswered));
+        }
+      });
+    },
+    300_000,
+  );
 
   it(`${invalidRuns} invalid calls: the contract's status, error and fields, and nothing created`, async () => {
     const before = store.count();
@@ -142,19 +154,23 @@ describe("generated from the spec, for every operation", () => {
     expect(store.count()).toBe(before);
   }, 300_000);
 
-  it("its valid calls include what Khoros may send: nulls, properties the spec does not list, interactions without linkUrl", () => {
-    const bodies = fc
-      .sample(anyValidCall, { numRuns: 2000, seed: 2022 })
-      .map((call) => JSON.stringify(call.body ?? {}));
-    const count = (test: (body: string) => boolean) => bodies.filter(test).length;
-    expect(count((body) => body.includes(":null"))).toBeGreaterThan(200);
-    const interactions = bodies.flatMap((body) => (JSON.parse(body).interactions ?? []) as Record<string, unknown>[]);
-    const listed = Object.keys(model.flatten(model.schemas().InteractionInput).properties);
-    expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(
-      20,
-    );
-    expect(interactions.filter((i) => i.linkUrl === undefined).length).toBeGreaterThan(20);
-  });
+  it(
+    "its valid calls include what Khoros may send: nulls, properties the spec does not list, " +
+      "interactions without linkUrl",
+    () => {
+      const bodies = fc
+        .sample(anyValidCall, { numRuns: 2000, seed: 2022 })
+        .map((call) => JSON.stringify(call.body ?? {}));
+      const count = (test: (body: string) => boolean) => bodies.filter(test).length;
+      expect(count((body) => body.includes(":null"))).toBeGreaterThan(200);
+      const interactions = bodies.flatMap((body) => (JSON.parse(body).interactions ?? []) as Record<string, unknown>[]);
+      const listed = Object.keys(model.flatten(model.schemas().InteractionInput).properties);
+      expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(
+        20,
+      );
+      expect(interactions.filter((i) => i.linkUrl === undefined).length).toBeGreaterThan(20);
+    },
+  );
 
   it("sent at least 10,000 requests", () => {
     expect(sent).toBeGreaterThanOrEqual(10_000);

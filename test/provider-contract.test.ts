@@ -46,7 +46,9 @@ const validAttempts: Attempt[] = model.operations.flatMap((op) => [
     status: success(op),
   },
   {
-    name: `${op.operationId}, Khoros's headers (an email that is no address${integerHeader(op) ? ", an int64 beyond JavaScript's safe integers" : ", an empty company id"})`,
+    name:
+      `${op.operationId}, Khoros's headers (an email that is no address` +
+      `${integerHeader(op) ? ", an int64 beyond JavaScript's safe integers" : ", an empty company id"})`,
     op,
     headers: {
       "x-sf-user-email": "agent at example",

@@ -28,36 +28,40 @@ const post = (url: string, key: string) =>
   });
 
 describe("npm start", () => {
-  it("without API_KEY, makes a key once, keeps it with the data, prints it with what to register in Khoros on every start", async () => {
-    /** The key a server printed, once it has printed the line with it. */
-    const keyOf = (server: { recentOutput(): string }) =>
-      vi.waitFor(() => /authHeaderValue (\S+) \(kept in /.exec(server.recentOutput())![1]!, {
-        timeout: 5000,
-        interval: 50,
+  it(
+    "without API_KEY, makes a key once, keeps it with the data, " +
+      "prints it with what to register in Khoros on every start",
+    async () => {
+      /** The key a server printed, once it has printed the line with it. */
+      const keyOf = (server: { recentOutput(): string }) =>
+        vi.waitFor(() => /authHeaderValue (\S+) \(kept in /.exec(server.recentOutput())![1]!, {
+          timeout: 5000,
+          interval: 50,
+        });
+      const first = await startServer({ API_KEY: "", STORE: "memory" });
+      const key = await keyOf(first.server);
+      await first.server.stop();
+      expect(readFileSync(join(dataDir, "api-key"), "utf8").trim()).toBe(key);
+      expect(statSync(join(dataDir, "api-key")).mode & 0o777).toBe(0o600);
+      const restarted = await startServer({ API_KEY: "", STORE: "memory" });
+      const elsewhere = await startServerScript("reference-crm/main.ts", {
+        API_KEY: "",
+        STORE: "memory",
+        DATA_DIR: join(dataDir, "elsewhere"),
       });
-    const first = await startServer({ API_KEY: "", STORE: "memory" });
-    const key = await keyOf(first.server);
-    await first.server.stop();
-    expect(readFileSync(join(dataDir, "api-key"), "utf8").trim()).toBe(key);
-    expect(statSync(join(dataDir, "api-key")).mode & 0o777).toBe(0o600);
-    const restarted = await startServer({ API_KEY: "", STORE: "memory" });
-    const elsewhere = await startServerScript("reference-crm/main.ts", {
-      API_KEY: "",
-      STORE: "memory",
-      DATA_DIR: join(dataDir, "elsewhere"),
-    });
-    try {
-      expect(await keyOf(restarted.server)).toBe(key);
-      expect(restarted.server.recentOutput()).toContain(
-        `register it in Khoros Marketing: instanceUrl ${restarted.url} · authHeaderValue ${key} (kept in `,
-      );
-      expect((await post(restarted.url, key)).status).toBe(201); // the key Khoros was given still works
-      expect(await keyOf(elsewhere.process)).not.toBe(key);
-      expect((await post(elsewhere.url, key)).status).toBe(401);
-    } finally {
-      await Promise.all([restarted.server.stop(), elsewhere.process.stop()]);
-    }
-  });
+      try {
+        expect(await keyOf(restarted.server)).toBe(key);
+        expect(restarted.server.recentOutput()).toContain(
+          `register it in Khoros Marketing: instanceUrl ${restarted.url} · authHeaderValue ${key} (kept in `,
+        );
+        expect((await post(restarted.url, key)).status).toBe(201); // the key Khoros was given still works
+        expect(await keyOf(elsewhere.process)).not.toBe(key);
+        expect((await post(elsewhere.url, key)).status).toBe(401);
+      } finally {
+        await Promise.all([restarted.server.stop(), elsewhere.process.stop()]);
+      }
+    },
+  );
 
   it("on a port in use, says so in one line and exits 1", async () => {
     const first = await startServer({ API_KEY: "k", STORE: "memory" });
@@ -69,7 +73,8 @@ describe("npm start", () => {
       }).catch((error: { code: number; stdout: string; stderr: string }) => error);
       expect(second).toMatchObject({ code: 1, stdout: "" });
       expect((second as { stderr: string }).stderr).toBe(
-        `Port ${port} on 127.0.0.1 is in use: stop what uses it, or start on another port, e.g. PORT=${Number(port) + 1} npm start.\n`,
+        `Port ${port} on 127.0.0.1 is in use: stop what uses it, or start on another port, ` +
+          `e.g. PORT=${Number(port) + 1} npm start.\n`,
       );
     } finally {
       await first.server.stop();
@@ -86,62 +91,67 @@ describe("npm start", () => {
       }).catch((error: { code: number; stdout: string; stderr: string }) => error);
       expect(mock).toMatchObject({ code: 1, stdout: "" });
       expect((mock as { stderr: string }).stderr).toBe(
-        `Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${Number(port) + 1} npm run mock.\n`,
+        `Port ${port} is in use: stop what uses it, or start the mock on another port, ` +
+          `e.g. PORT=${Number(port) + 1} npm run mock.\n`,
       );
     } finally {
       await first.server.stop();
     }
   });
 
-  it("logs one JSON line per request (not on a terminal): method, path, status, duration, request id, operation, agent; never a key or a body", async () => {
-    const { server, url } = await startServer({ API_KEY: "log-key", STORE: "memory" });
-    try {
-      const created = await fetch(`${url}/customer?secret=query`, {
-        method: "POST",
-        headers: {
-          Authorization: "log-key",
-          "Content-Type": "application/json",
-          "x-sf-user-email": "jane.agent@example.com",
-        },
-        body: '{"customSearchableCustomerFieldOne":"a body field"}',
-      });
-      const refused = await fetch(`${url}/customer/cus_x`, { headers: { Authorization: "wrong-key" } });
-      const page = await fetch(`${url}/docs`, { method: "POST" });
-      const ids = [created, refused, page].map((r) => r.headers.get("x-request-id"));
-      const lines = await vi.waitFor(() => {
-        const found = server
-          .recentOutput()
-          .split("\n")
-          .filter((line) => line.startsWith("{"));
-        if (found.length < 3) throw new Error("not logged yet");
-        return found.map((line) => JSON.parse(line) as Record<string, unknown>);
-      });
-      // pino's lines, with pino-http's field names, which log pipelines know.
-      const line = (
-        id: string | null,
-        method: string,
-        url: string,
-        statusCode: number,
-        more: Record<string, unknown>,
-      ) => ({
-        level: 30,
-        time: expect.any(Number),
-        pid: expect.any(Number),
-        req: { id, method, url },
-        res: { statusCode },
-        responseTime: expect.any(Number),
-        ...more,
-      });
-      expect(lines).toEqual([
-        line(ids[0]!, "POST", "/customer", 201, { operationId: "createCustomer", agent: "jane.agent@example.com" }),
-        line(ids[1]!, "GET", "/customer/cus_x", 401, { operationId: "findCustomer" }),
-        line(ids[2]!, "POST", "/docs", 405, {}),
-      ]);
-      expect(server.recentOutput()).not.toMatch(/log-key|wrong-key|a body field|secret=query/);
-    } finally {
-      await server.stop();
-    }
-  });
+  it(
+    "logs one JSON line per request (not on a terminal): method, path, status, duration, request id, " +
+      "operation, agent; never a key or a body",
+    async () => {
+      const { server, url } = await startServer({ API_KEY: "log-key", STORE: "memory" });
+      try {
+        const created = await fetch(`${url}/customer?secret=query`, {
+          method: "POST",
+          headers: {
+            Authorization: "log-key",
+            "Content-Type": "application/json",
+            "x-sf-user-email": "jane.agent@example.com",
+          },
+          body: '{"customSearchableCustomerFieldOne":"a body field"}',
+        });
+        const refused = await fetch(`${url}/customer/cus_x`, { headers: { Authorization: "wrong-key" } });
+        const page = await fetch(`${url}/docs`, { method: "POST" });
+        const ids = [created, refused, page].map((r) => r.headers.get("x-request-id"));
+        const lines = await vi.waitFor(() => {
+          const found = server
+            .recentOutput()
+            .split("\n")
+            .filter((line) => line.startsWith("{"));
+          if (found.length < 3) throw new Error("not logged yet");
+          return found.map((line) => JSON.parse(line) as Record<string, unknown>);
+        });
+        // pino's lines, with pino-http's field names, which log pipelines know.
+        const line = (
+          id: string | null,
+          method: string,
+          url: string,
+          statusCode: number,
+          more: Record<string, unknown>,
+        ) => ({
+          level: 30,
+          time: expect.any(Number),
+          pid: expect.any(Number),
+          req: { id, method, url },
+          res: { statusCode },
+          responseTime: expect.any(Number),
+          ...more,
+        });
+        expect(lines).toEqual([
+          line(ids[0]!, "POST", "/customer", 201, { operationId: "createCustomer", agent: "jane.agent@example.com" }),
+          line(ids[1]!, "GET", "/customer/cus_x", 401, { operationId: "findCustomer" }),
+          line(ids[2]!, "POST", "/docs", 405, {}),
+        ]);
+        expect(server.recentOutput()).not.toMatch(/log-key|wrong-key|a body field|secret=query/);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   it("with API_KEY, accepts each comma-separated key and prints none", async () => {
     const { server, line, url } = await startServer({ API_KEY: "alpha-key, beta-key" });

@@ -100,7 +100,8 @@ export async function migrate(pool: pg.Pool, steps: readonly string[] = migratio
     const current = Number((await query(client, "SELECT version FROM schema_version"))[0]?.version ?? 0);
     if (current > steps.length)
       throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
-    for (const step of steps.slice(current)) await client.query(step); // a step may be several statements: no parameters
+    // A step may be several statements: no parameters.
+    for (const step of steps.slice(current)) await client.query(step);
     if (current < steps.length) {
       await query(client, "DELETE FROM schema_version");
       await query(client, "INSERT INTO schema_version (version) VALUES ($1)", [steps.length]);
@@ -129,7 +130,9 @@ async function addFieldColumns(
       client,
       `SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`,
     );
-    const fill = `UPDATE ${shared.quote(table)} SET ${shared.quote(shared.keyColumn(field))} = fill.key FROM unnest($1::text[], $2::text[]) AS fill (id, key) WHERE ${shared.quote(table)}.id = fill.id`;
+    const fill =
+      `UPDATE ${shared.quote(table)} SET ${shared.quote(shared.keyColumn(field))} = fill.key ` +
+      `FROM unnest($1::text[], $2::text[]) AS fill (id, key) WHERE ${shared.quote(table)}.id = fill.id`;
     await query(client, fill, [rows.map((row) => row.id), rows.map((row) => matchKey(String(row.value)))]);
     await query(client, shared.keyIndex(table, field));
   }

@@ -111,7 +111,10 @@ export const failureEventFromRow = (row: Row): StoredFailureEvent => ({
   event: JSON.parse(String(row.event)) as FailureEvent,
 });
 
-/** What a table lacks of the spec's custom fields: the columns to add, and the searchable fields whose key column to add. */
+/**
+ * What a table lacks of the spec's custom fields: the columns to add, and the searchable fields whose key
+ * column to add.
+ */
 export function fieldColumnsToAdd(
   existing: ReadonlySet<string>,
   fields: readonly string[],

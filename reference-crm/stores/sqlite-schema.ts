@@ -79,7 +79,8 @@ export function addFieldColumns(
       db.exec(shared.addColumn(table, shared.keyColumn(field), "TEXT"));
       const rows = db
         .prepare(
-          `SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`,
+          `SELECT id, ${shared.quote(field)} AS value ` +
+            `FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`,
         )
         .all() as shared.Row[];
       const fill = db.prepare(

@@ -46,7 +46,8 @@ export function judge(before: Doc, after: Doc, ref: string): Verdict {
     return {
       exitCode: 2,
       report: [
-        `check:breaking: info.version must be MAJOR.MINOR.PATCH (at ${ref}: ${before.info?.version}, now: ${after.info?.version})`,
+        `check:breaking: info.version must be MAJOR.MINOR.PATCH ` +
+          `(at ${ref}: ${before.info?.version}, now: ${after.info?.version})`,
       ],
     };
   const changes = compareSpecs(before, after);
@@ -77,19 +78,23 @@ export function judge(before: Doc, after: Doc, ref: string): Verdict {
   );
   if (compare(now, was) === 0) {
     report.push(
-      `check:breaking: FAILED: the contract changed but info.version is still ${before.info.version}: raise it to ${wanted} and add the entry above to spec/CHANGELOG.md`,
+      `check:breaking: FAILED: the contract changed but info.version is still ${before.info.version}: ` +
+        `raise it to ${wanted} and add the entry above to spec/CHANGELOG.md`,
     );
     return { exitCode: 1, report };
   }
   if (breaking.length > 0 && now[0] <= was[0]) {
     report.push(
-      `check:breaking: FAILED: ${breaking.length} breaking change(s). If they are meant, raise info.version to ${wanted} and add the entry above to spec/CHANGELOG.md`,
+      `check:breaking: FAILED: ${breaking.length} breaking change(s). ` +
+        `If they are meant, raise info.version to ${wanted} and add the entry above to spec/CHANGELOG.md`,
     );
     return { exitCode: 1, report };
   }
-  report.push(
-    `check:breaking: ok, ${breaking.length > 0 ? `${breaking.length} breaking change(s) declared by ${after.info.version}` : "no breaking change"}`,
-  );
+  const declared =
+    breaking.length > 0
+      ? `${breaking.length} breaking change(s) declared by ${after.info.version}`
+      : "no breaking change";
+  report.push(`check:breaking: ok, ${declared}`);
   return { exitCode: 0, report };
 }
 

@@ -1,6 +1,6 @@
 // `npm run dev`: the edit loop. Watches spec/ and on every save regenerates generated/, lints the spec,
 // rebuilds the docs and restarts the mock, then prints one line for the cycle, e.g.
-//   10:42:07 components/schemas/CustomerFields.yaml changed · lint ok · regenerated, docs rebuilt, mock restarted · 3.1 s
+//  10:42:07 components/schemas/CaseFields.yaml changed · lint ok · regenerated, docs rebuilt, mock restarted · 3.1 s
 // Options, to work on a copy (the test does): --spec <dir> --generated <dir> --docs <file> --port <n>
 // (defaults: spec/, generated/, docs/index.html, PORT or 4010). Ctrl-C stops it and the mock.
 import { execFile } from "node:child_process";
@@ -193,7 +193,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     log: (line) => console.log(line),
   });
   console.log(
-    `dev: watching ${values.spec} · mock on ${dev.mockUrl() ?? "(not running)"} · docs in ${values.docs} · Ctrl-C stops`,
+    `dev: watching ${values.spec} · mock on ${dev.mockUrl() ?? "(not running)"} · ` +
+      `docs in ${values.docs} · Ctrl-C stops`,
   );
   // The signal may come twice (to the whole group, then relayed by tsx): stop once, and ignore the second.
   let stopping: Promise<void> | undefined;

@@ -31,12 +31,23 @@ const everyTagOpen: { what: string; find: RegExp; replace: string }[] = [
   },
   {
     what: "a tag's operations are rendered only while the address is the tag or one of them",
-    find: /(r=([\w$]+)\|\|t===-1;return\(0,[\w$]+\.jsx\)\([\w$]+,\{[^}]*shouldRenderOps:[^}]*e\.children\.length>0&&)(e\.content\.contentType!==[\w$]+\.GROUP)/g,
+    find: new RegExp(
+      String.raw`(r=([\w$]+)\|\|t===-1;return\(0,[\w$]+\.jsx\)\([\w$]+,\{[^}]*shouldRenderOps:[^}]*` +
+        String.raw`e\.children\.length>0&&)(e\.content\.contentType!==[\w$]+\.GROUP)`,
+      "g",
+    ),
     replace: "$1($2||$3)",
   },
   {
     what: 'a tag\'s section looks open (no "+ Show") only while the address is in the tag',
-    find: /function ([\w$]+)\(e,t\)\{let n=([\w$]+)\(([\w$]+)\(t\)\),r=\3\(e\);return\[r,\2\(r\)\]\.some\(e=>n===e\|\|n\.endsWith\(e\)\|\|n\.includes\(e\+`\/`\)\)\}/g,
+    find: new RegExp(
+      String.raw`function ([\w$]+)\(e,t\)\{let n=([\w$]+)\(([\w$]+)\(t\)\),r=\3\(e\);` +
+        String.raw`return\[r,\2\(r\)\]\.some\(e=>n===e\|\|n\.endsWith\(e\)\|\|n\.includes\(e\+` +
+        // A backtick cannot go in a String.raw template.
+        "`\\/`" +
+        String.raw`\)\)\}`,
+      "g",
+    ),
     replace: "function $1(){return!0}",
   },
 ];
@@ -47,7 +58,8 @@ export function openEveryTag(html: string): string {
     const found = page.match(find)?.length ?? 0;
     if (found !== 1) {
       throw new Error(
-        `Cannot open every tag in the docs: Redoc's bundle has changed (${what}: ${found} matches, not 1). Revisit everyTagOpen in scripts/contract/docs.ts.`,
+        `Cannot open every tag in the docs: Redoc's bundle has changed (${what}: ${found} matches, not 1). ` +
+          "Revisit everyTagOpen in scripts/contract/docs.ts.",
       );
     }
     return page.replace(find, replace);

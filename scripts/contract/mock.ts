@@ -103,7 +103,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const port = Number(process.env.PORT ?? 4010);
   if (await portInUse(port)) {
     console.error(
-      `Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${port + 1} npm run mock.`,
+      `Port ${port} is in use: stop what uses it, or start the mock on another port, ` +
+        `e.g. PORT=${port + 1} npm run mock.`,
     );
     process.exit(1);
   }

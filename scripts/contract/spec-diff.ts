@@ -179,7 +179,8 @@ const wordingKeys = new Set(["description", "summary", "title", "example", "exam
 export function wordingChanges(before: unknown, after: unknown, pointer: string[] = []): string[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const inComponents = pointer[0] === "components";
-  const isWording = wordingKeys.has(pointer.at(-1) ?? "") && !(inComponents && pointer.length === 2); // not components/examples itself
+  // A wording key, but not components/examples itself.
+  const isWording = wordingKeys.has(pointer.at(-1) ?? "") && !(inComponents && pointer.length === 2);
   const isExample = inComponents && pointer[1] === "examples" && pointer.length >= 3;
   if (isWording || isExample) {
     const owner = inComponents || pointer[0] === "paths" ? pointer.slice(0, 3) : pointer.slice(0, 1);

@@ -32,7 +32,8 @@ function operationTypes(op: OperationModel): string[] {
   return [
     `type ${type} = operations[${JSON.stringify(op.operationId)}];`,
     `/** What \`${op.operationId}\` resolves to, discriminated by \`status\`. */`,
-    `export type ${type}Result<Accept extends ResponseMediaType<${type}> = "application/json"> = Result<${type}, Accept>;`,
+    `export type ${type}Result<Accept extends ResponseMediaType<${type}> = "application/json"> = ` +
+      `Result<${type}, Accept>;`,
     "",
   ];
 }

@@ -46,7 +46,8 @@ function checkRuntimeAnswers(model: SpecModel, op: OperationModel): void {
       const entry = catalogue[situation]!;
       if (!codes?.includes(entry.error)) {
         throw new Error(
-          `${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), which the server runtime sends.`,
+          `${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), ` +
+            "which the server runtime sends.",
         );
       }
     }

@@ -67,7 +67,8 @@ function handlerTypeLines(operations: OperationModel[]): string[] {
       return [
         `/** What the \`${op.operationId}\` handler receives. */`,
         `export type ${op.typeName}HandlerRequest = HandlerRequest<${operation}>;`,
-        `/** What the \`${op.operationId}\` handler returns; annotate the handler with it to reject extra body properties too. */`,
+        `/** What the \`${op.operationId}\` handler returns; ` +
+          "annotate the handler with it to reject extra body properties too. */",
         `export type ${op.typeName}HandlerResponse = HandlerResponse<${operation}>;`,
         "",
       ];
@@ -116,7 +117,8 @@ function specFactLines(model: SpecModel): string[] {
 
 /** The three ways to serve the handlers: a node:http server, its listener, a fetch handler. */
 const entryPointLines = [
-  '/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on("request", listener)`. */',
+  "/** A node:http server for the listener, with limits for the public internet: " +
+    '`createHttpServer().on("request", listener)`. */',
   "export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);",
   "",
   "/**",

@@ -84,7 +84,8 @@ export function validatorsSource(model: SpecModel): string {
   // `constructor`, `toString` or `__proto__` for known properties, and lets them through.
   if (code.includes('"dynamicProps":true')) {
     throw new Error(
-      "A schema needs Ajv to track evaluated properties at run time (an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.",
+      "A schema needs Ajv to track evaluated properties at run time " +
+        "(an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.",
     );
   }
   // Ajv's code would load its string-length helper with require(), which ES modules and edge runtimes lack:

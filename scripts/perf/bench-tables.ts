@@ -36,7 +36,8 @@ export function runTable(scenarios: Scenario[], runsOf: RunsOf, onPostgres: Targ
     return `| ${cells.join(" | ")} |`;
   };
   return [
-    "| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors | server CPU µs/request | PostgreSQL CPU µs/request |",
+    "| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors | " +
+      "server CPU µs/request | PostgreSQL CPU µs/request |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...scenarios.flatMap((scenario) => scenario.targets.map((t) => row(scenario, t))),
   ];

@@ -1,7 +1,7 @@
 // The one reader of a bundled OpenAPI 3.1 document, for every script and test that needs one (the
-// generator, the breaking-change check, the tests, the bench): `$ref`s resolved, `allOf` merged, the
-// path item's parameters joined with the operation's, security per operation, and the kit's extensions
-// (the error catalogue, the custom fields, what a text/plain body holds).
+// generator, the breaking-change check, the tests, the bench): `$ref`s resolved, `allOf` merged (the
+// schemas walked by schema-walk.ts), the path item's parameters joined with the operation's, security per
+// operation, and the kit's extensions (the error catalogue, the custom fields, what a text/plain body holds).
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { bundledSpecPath } from "./paths.js";
@@ -18,12 +18,11 @@ import type {
   Schema,
   SchemaShape,
 } from "./spec-types.js";
-import { httpMethods, lowerBounds, upperBounds } from "./spec-types.js";
+import { httpMethods } from "./spec-types.js";
+import { flattenSchema, resolveRefs, shapeOf } from "./schema-walk.js";
 
 type Doc = Record<string, any>;
 const fieldTypes = ["text", "textarea", "single_sel_list", "checkbox"];
-
-const extensionsOf = (node: Doc) => Object.fromEntries(Object.entries(node).filter(([key]) => key.startsWith("x-")));
 
 export class SpecModel {
   readonly operations: OperationModel[];
@@ -84,16 +83,7 @@ export class SpecModel {
 
   /** Follows local `$ref`s (`#/components/...`) to what they point at. */
   resolve<T = Doc>(value: unknown): T {
-    let current = value as Doc | undefined;
-    while (current && typeof current === "object" && typeof current.$ref === "string") {
-      const ref: string = current.$ref;
-      current = ref
-        .replace(/^#\//, "")
-        .split("/")
-        .reduce<any>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], this.#document);
-      if (current === undefined) throw new Error(`Cannot resolve ${ref}.`);
-    }
-    return current as T;
+    return resolveRefs<T>(this.#document, value);
   }
 
   /** An operation by its id. */
@@ -110,54 +100,12 @@ export class SpecModel {
 
   /** One level of a schema, with its `allOf` parts merged in. */
   shape(schema: unknown): SchemaShape {
-    const s = this.resolve<Doc>(schema ?? {});
-    const parts = ((s.allOf as unknown[]) ?? []).map((part) => this.shape(part));
-    const bounds: Record<string, number> = Object.assign({}, ...parts.map((p) => p.bounds));
-    for (const key of [...lowerBounds, ...upperBounds]) if (typeof s[key] === "number") bounds[key] = s[key];
-    return {
-      types: s.type === undefined ? parts.find((p) => p.types)?.types : [s.type].flat(),
-      format: s.format ?? parts.find((p) => p.format)?.format,
-      enum: s.enum ?? (s.const === undefined ? undefined : [s.const]) ?? parts.find((p) => p.enum)?.enum,
-      pattern: s.pattern ?? parts.find((p) => p.pattern)?.pattern,
-      properties: Object.assign({}, ...parts.map((p) => p.properties), s.properties),
-      required: [...new Set([...parts.flatMap((p) => p.required), ...(s.required ?? [])])],
-      closed: s.additionalProperties === false || s.unevaluatedProperties === false || parts.some((p) => p.closed),
-      items: s.items ?? parts.find((p) => p.items)?.items,
-      oneOf: s.oneOf ?? parts.find((p) => p.oneOf)?.oneOf,
-      anyOf: [...parts.flatMap((p) => p.anyOf), ...(s.anyOf ? [s.anyOf as Schema[]] : [])],
-      bounds,
-      extensions: Object.assign({}, ...parts.map((p) => p.extensions), extensionsOf(s)),
-    };
+    return shapeOf(schema, (value) => this.resolve(value));
   }
 
   /** A schema resolved all the way down (the spec's schemas are not recursive). */
   flatten(schema: unknown): FlatSchema {
-    const {
-      types,
-      format,
-      enum: values,
-      pattern,
-      properties,
-      required,
-      closed,
-      items,
-      oneOf,
-      anyOf,
-      extensions,
-    } = this.shape(schema);
-    return {
-      type: types?.length === 1 ? types[0] : types,
-      format,
-      enum: values,
-      pattern,
-      properties: Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, this.flatten(child)])),
-      required,
-      closed,
-      items: items === undefined ? undefined : this.flatten(items),
-      oneOf: oneOf?.map((option) => this.flatten(option)),
-      ...(anyOf.length > 0 ? { anyOf: anyOf.map((choice) => choice.map((option) => this.flatten(option))) } : {}),
-      extensions,
-    };
+    return flattenSchema(schema, (value) => this.resolve(value));
   }
 
   /** The JSON schema of an operation's request body, if it takes JSON. */

@@ -57,7 +57,10 @@ export function documentedAnswers(spec: SpecModel = model): DocumentedAnswer[] {
   );
 }
 
-/** The JSON schema of a status of an operation (for 404 and 405 of no operation, the spec's NotFound and MethodNotAllowed). */
+/**
+ * The JSON schema of a status of an operation (for 404 and 405 of no operation, the spec's NotFound and
+ * MethodNotAllowed).
+ */
 export function jsonSchemaOf(op: OperationModel | undefined, status: number, spec: SpecModel = model): Schema {
   const unmatched = unmatchedResponses[status as keyof typeof unmatchedResponses];
   const response =

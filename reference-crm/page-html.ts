@@ -1,0 +1,142 @@
+// The HTML of the reference CRM's pages (pages.ts answers them): the agent's page of a customer and of a
+// case, the home page, and the pages of a miss and of a failure. Every value shown is escaped; a page holds
+// no script.
+import { objectStructures, routes } from "../generated/server.js";
+import type { SentInteraction, StoredCase, StoredCustomer } from "./stores/store.js";
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** A value as the page shows it: "not set" and "empty" told apart from any text, which is escaped. */
+const shown = (value: string | undefined) =>
+  value === undefined
+    ? '<span class="none">not set</span>'
+    : value === ""
+      ? '<span class="none">empty</span>'
+      : escapeHtml(value);
+
+/** Rows of a definition list: the label (from the spec's `x-label`) and the value. */
+const rows = (entries: [label: string, html: string][]) =>
+  entries.map(([label, html]) => `  <dt>${escapeHtml(label)}</dt><dd>${html}</dd>`).join("\n");
+
+function layout(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(title)}</title>
+  <style>
+    body { font: 16px/1.5 system-ui, sans-serif; max-width: 44rem; margin: 3rem auto; padding: 0 1rem; color: #1d2433; }
+    h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+    .id { color: #5b6475; font-family: ui-monospace, monospace; font-size: 0.9rem; overflow-wrap: anywhere; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.6rem 1.5rem; margin-top: 2rem; }
+    dt { font-weight: 600; }
+    dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .none { color: #8a93a3; font-style: italic; }
+    code, pre { font-family: ui-monospace, monospace; background: #f3f5f8; border-radius: 4px; }
+    pre { padding: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+    ol { padding-left: 1.2rem; }
+    li { margin-bottom: 1rem; }
+    li p { margin: 0.2rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .meta { color: #5b6475; font-size: 0.9rem; overflow-wrap: anywhere; }
+    dl.more { margin-top: 0.4rem; font-size: 0.9rem; gap: 0.2rem 1rem; }
+  </style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+export function customerPage(customer: StoredCustomer): string {
+  const fields = objectStructures.customer.fields.map(({ name, label }): [string, string] => [
+    label,
+    shown((customer as Record<string, string>)[name]),
+  ]);
+  const body = `<h1>Customer</h1>\n<div class="id">${escapeHtml(customer.id)}</div>\n<dl>\n${rows(fields)}\n</dl>`;
+  return layout("Customer", body);
+}
+
+/** A link only to a web address: anything else (a `javascript:` URL, say) is shown as text. */
+const link = (url: string) =>
+  /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" rel="noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url);
+
+/** A value Khoros sent that the page has no place for: text as it is, anything else as JSON; escaped. */
+const anyValue = (value: unknown) => escapeHtml(typeof value === "string" ? value : JSON.stringify(value));
+
+/** What the headline of an interaction shows; every other property Khoros sent is listed below it. */
+const headline = new Set(["created", "service", "contentType", "author", "body", "linkUrl"]);
+
+/** One interaction: when, where and who, its text and link, then whatever else Khoros sent with it. */
+function interactionItem(interaction: SentInteraction): string {
+  const { author } = interaction;
+  const who = author ? `${escapeHtml(author.name)} (@${escapeHtml(author.handle)})` : "";
+  const more: [string, string][] = [
+    ...Object.entries(interaction)
+      .filter(([key]) => !headline.has(key))
+      .map(([key, value]): [string, string] => [key, anyValue(value)]),
+    ...Object.entries(author ?? {})
+      .filter(([key]) => key !== "name" && key !== "handle")
+      .map(([key, value]): [string, string] => [`author ${key}`, anyValue(value)]),
+  ];
+  const where = `${escapeHtml(interaction.service)} ${escapeHtml(interaction.contentType)}`;
+  return [
+    `  <li><div class="meta">${escapeHtml(interaction.created)} · ${where} ${who}</div>`,
+    `<p>${escapeHtml(interaction.body)}</p>`,
+    interaction.linkUrl === undefined ? "" : `<div class="meta">${link(interaction.linkUrl)}</div>`,
+    more.length > 0 ? `<dl class="more">\n${rows(more)}\n</dl>` : "",
+    "</li>",
+  ].join("");
+}
+
+/** A case's page; `customerHref` is the address of its customer's page. */
+export function casePage(crmCase: StoredCase, customerHref: string): string {
+  const fields: [string, string][] = [
+    ["Number", escapeHtml(crmCase.number)],
+    ["Status", escapeHtml(crmCase.status)],
+    ["Customer", `<a href="${escapeHtml(customerHref)}">${escapeHtml(crmCase.customerId)}</a>`],
+    ["Description", shown(crmCase.description)],
+    ["Created", escapeHtml(crmCase.created)],
+    ["Last updated", escapeHtml(crmCase.lastUpdated)],
+    ...objectStructures.case.fields.map(({ name, label }): [string, string] => [
+      label,
+      shown((crmCase as unknown as Record<string, string>)[name]),
+    ]),
+  ];
+  const interactions = crmCase.interactions.map(interactionItem).join("\n");
+  const body = [
+    `<h1>${escapeHtml(crmCase.title)}</h1>`,
+    `<div class="id">${escapeHtml(crmCase.id)}</div>`,
+    `<dl>\n${rows(fields)}\n</dl>`,
+    `<h2>Interactions</h2>`,
+    crmCase.interactions.length > 0 ? `<ol>\n${interactions}\n</ol>` : '<p class="none">none</p>',
+  ].join("\n");
+  return layout("Case", body);
+}
+
+// The home page's example call, from the spec: the header the key goes in, a field agents search on.
+const keyHeader = routes.createCustomer.apiKeyHeaders[0];
+const exampleField = objectStructures.customer.fields.find((field) => field.searchable)?.name;
+const keyHeaderShown = escapeHtml(keyHeader ?? "no header: the spec asks for no key");
+
+/** The home page, with a command that creates a customer as Khoros would, to paste as it is. */
+export const homePage = (publicUrl: string, keyInShell: string) =>
+  layout(
+    "Reference CRM",
+    `<h1>Reference CRM</h1>
+<p>This server implements the Khoros Marketing custom-CRM API: Khoros calls it at its instanceUrl,
+<code>${escapeHtml(publicUrl)}</code>, with the registered <code>authHeaderValue</code> in
+<code>${keyHeaderShown}</code>, and every customer and case created gets a page of its own, at the <code>url</code>
+the answer carries.</p>
+<p><a href="${escapeHtml(new URL(publicUrl).pathname.replace(/\/+$/, ""))}/docs">API reference</a></p>
+<p>Create a customer as Khoros would, from a shell in the CRM's folder:</p>
+<pre>curl -s -X POST ${escapeHtml(publicUrl)}/customer \\
+  ${keyHeader ? `-H "${escapeHtml(keyHeader)}: ${escapeHtml(keyInShell)}" ` : ""}-H 'Content-Type: application/json' \\
+  -d '${escapeHtml(JSON.stringify(exampleField ? { [exampleField]: "@jane_doe" } : {}))}'</pre>`,
+  );
+
+export const notFoundPage = () => layout("Not found", "<h1>Not found</h1>\n<p>There is nothing at this address.</p>");
+export const errorPage = () =>
+  layout("Something went wrong", "<h1>Something went wrong</h1>\n<p>Please try again later.</p>");
