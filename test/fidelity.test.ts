@@ -1,4 +1,4 @@
-// The bundled spec against the custom-CRM contract (README, "The contract"). The tables below are the
+// The bundled spec against the custom-CRM contract (guide/contract.md). The tables below are the
 // contract written as data, a golden copy of the vendor's facts and the kit's decisions: an edit of the
 // spec that breaks it fails here, naming the operation, field or status.
 import { describe, expect, it } from "vitest";

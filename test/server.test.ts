@@ -1,5 +1,5 @@
-// The server stub's rules (README, "The server stub"), each checked for status, headers and the whole
-// body, in application/json and in text/plain.
+// The server stub's rules (guide/implement-your-crm.md, "What the runtime does for every request"), each
+// checked for status, headers and the whole body, in application/json and in text/plain.
 import { request as httpRequest } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
