@@ -22,7 +22,7 @@ import { keptKey, keyFile } from "./api-key.js";
 import { createCrmListener } from "./app.js";
 import { defaultEventsPath } from "./events/receiver.js";
 import { createRequestLog } from "./request-log.js";
-import { dataDirOf, openStore, UnknownStoreError } from "./stores/open.js";
+import { dataDirOf, openStore, UnknownStoreError } from "./stores/registry.js";
 
 /** A failure to start, said in one line: no stack. */
 class StartError extends Error {}

@@ -4,7 +4,7 @@
 //   const crm = createClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, fetch: sandbox.fetch });
 import { createFetchHandler } from "../generated/server.js";
 import { createHandlers } from "./handlers.js";
-import { MemoryCrmStore } from "./stores/store.js";
+import { MemoryCrmStore } from "./stores/memory.js";
 
 export interface SandboxOptions {
   /** The key it accepts (any string; "sandbox-key" unless given). */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers } from "../reference-crm/handlers.js";
 import { defaultBodyLimit } from "../src/response.js";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { send } from "./support/operations.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 import { model, unmatchedResponses } from "./support/spec.js";

@@ -2,7 +2,7 @@
 // 401 for another token, a 400 for a body of another shape, other events ignored, and each failure event
 // kept once per trackingId with its secrets masked, in either envelope, before the answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { fixture, fixtureNames, flat, nested, trackingIdOf } from "./support/events.js";
 import { type CrmTestServer, startCrmServer } from "./support/server.js";
 

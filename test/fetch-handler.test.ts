@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetchHandler } from "../generated/server.js";
 import { createHandlers } from "../reference-crm/handlers.js";
 import { createSandbox } from "../reference-crm/sandbox.js";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { defaultBodyLimit } from "../src/response.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";

@@ -77,7 +77,7 @@ const thing = {
 /** A server for the copy: the reference CRM's handlers, and the throw-away operations'. */
 const serverSource = `
 import { createHandlers } from "../reference-crm/handlers.js";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { createHttpServer, createRequestListener, type Handlers } from "./server.js";
 
 const things: Pick<Handlers, "getThing" | "updateThing" | "searchThings"> = {

@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import { projectRoot } from "../scripts/shared/paths.js";
-import { type CustomerFields, customerFieldNames, MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
+import { type CustomerFields, customerFieldNames } from "../reference-crm/stores/store.js";
 import { createKeyChecker } from "../src/api-keys.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 

@@ -5,7 +5,7 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRequestListener, errorBody, type Handlers } from "../generated/server.js";
 import { createHandlers } from "../reference-crm/handlers.js";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { jsonSchemaOf, model, schemaValidator } from "./support/spec.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FailureEvent, parseEvent } from "../reference-crm/events/event.js";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
-import { type CrmStore, MemoryCrmStore, type SentInteraction } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
+import type { CrmStore, SentInteraction } from "../reference-crm/stores/store.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 
 interface StoreUnderTest {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryCrmStore } from "../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { freePort } from "../scripts/shared/managed-process.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { openOfflineBrowser } from "./support/browser.js";

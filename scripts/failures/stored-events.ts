@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { StoredFailureEvent } from "../../reference-crm/events/event.js";
 import { parseEvent } from "../../reference-crm/events/event.js";
 import { maskEvent } from "../../reference-crm/events/mask.js";
-import { openStore } from "../../reference-crm/stores/open.js";
+import { openStore } from "../../reference-crm/stores/registry.js";
 import type { CrmStore } from "../../reference-crm/stores/store.js";
 
 /** What stops a command before it diagnoses anything (exit code 2), said in one line. */

@@ -7,7 +7,7 @@ import Fastify from "fastify";
 import { errorBody } from "../../generated/server.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
-import { MemoryCrmStore } from "../../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../../reference-crm/stores/memory.js";
 import { type FlatSchema, type Schema, SpecModel } from "../shared/spec-model.js";
 
 const model = SpecModel.load();

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createHttpServer, createRequestListener, type Handlers } from "../../generated/server.js";
 import { stopGracefully } from "../../src/http-server.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
-import { MemoryCrmStore } from "../../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../../reference-crm/stores/memory.js";
 import { apiKeys, publicUrl } from "./server.js";
 
 export interface Exchange {

@@ -8,7 +8,8 @@ import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js"
 import type { LogEntry } from "../../src/types.js";
 import { createHandlers } from "../../reference-crm/handlers.js";
 import { createCrmListener, type CrmOptions } from "../../reference-crm/app.js";
-import { type CrmStore, MemoryCrmStore } from "../../reference-crm/stores/store.js";
+import { MemoryCrmStore } from "../../reference-crm/stores/memory.js";
+import type { CrmStore } from "../../reference-crm/stores/store.js";
 
 export const apiKeys = { primary: "test-key-primary", rotated: "test-key-rotated" };
 export const publicUrl = "http://crm.test";
