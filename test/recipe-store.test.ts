@@ -1,6 +1,6 @@
 // The recipe "Add a store" of guide/change-the-contract.md, applied to a throw-away copy of the project: a
-// store module of its own in reference-crm/stores/, named in openStore (reference-crm/stores/open.ts) and
-// added to the stores the conformance suite runs against. The copy's conformance suite then passes for it,
+// store module of its own in reference-crm/stores/, an entry for it in the registry of stores
+// (reference-crm/stores/registry.ts) and in the stores the conformance suite runs against. The copy's conformance suite then passes for it,
 // and the copy's reference CRM starts on it by its STORE name and keeps what it is sent.
 import { execFile } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,7 +12,8 @@ import { copyProject, type ProjectCopy } from "./support/project-copy.js";
 
 /** Step 1: the store, implementing CrmStore (here the memory store's code, under a name of its own). */
 const storeModule = `// A throw-away store, to follow the recipe "Add a store".
-import { type CrmStore, MemoryCrmStore } from "./store.js";
+import { MemoryCrmStore } from "./memory.js";
+import type { CrmStore } from "./store.js";
 
 export class ThrowAwayCrmStore extends MemoryCrmStore implements CrmStore {}
 `;
@@ -31,9 +32,10 @@ beforeAll(async () => {
   copy = await copyProject(() => {});
   for (const entry of ["test", "vitest.config.ts"]) cpSync(join(projectRoot, entry), join(copy.root, entry), { recursive: true });
   writeFileSync(join(copy.root, "reference-crm/stores/throw-away.ts"), storeModule);
-  // Step 2: named in openStore, the one place STORE is read.
-  edit(copy, "reference-crm/stores/open.ts", 'import { SqliteCrmStore } from "./sqlite.js";\n', 'import { SqliteCrmStore } from "./sqlite.js";\nimport { ThrowAwayCrmStore } from "./throw-away.js";\n');
-  edit(copy, "reference-crm/stores/open.ts", '  if (kind === "memory")', '  if (kind === "throw-away") return { store: new ThrowAwayCrmStore(), where: "in a throw-away store" };\n  if (kind === "memory")');
+  // Step 2: its entry in the registry of stores, by its STORE name.
+  const registry = "reference-crm/stores/registry.ts";
+  edit(copy, registry, 'import { SqliteCrmStore } from "./sqlite.js";\n', 'import { SqliteCrmStore } from "./sqlite.js";\nimport { ThrowAwayCrmStore } from "./throw-away.js";\n');
+  edit(copy, registry, "  memory: async", '  "throw-away": async () => ({ store: new ThrowAwayCrmStore(), where: "in a throw-away store" }),\n  memory: async');
   // Step 3: one more store under test in the conformance suite.
   const sqliteImport = 'import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";\n';
   edit(copy, "test/store-conformance.test.ts", sqliteImport, `${sqliteImport}import { ThrowAwayCrmStore } from "../reference-crm/stores/throw-away.js";\n`);
@@ -43,8 +45,8 @@ beforeAll(async () => {
 afterAll(() => copy?.remove());
 
 describe("a store added by the recipe", () => {
-  it("type-checks against the CrmStore interface, as openStore and the conformance suite use it", () => {
-    expect(copy.typecheck(["reference-crm/stores/open.ts", "test/store-conformance.test.ts"])).toEqual([]);
+  it("type-checks against the CrmStore interface, as the registry and the conformance suite use it", () => {
+    expect(copy.typecheck(["reference-crm/stores/registry.ts", "test/store-conformance.test.ts"])).toEqual([]);
   });
 
   it("passes the store conformance suite", async () => {
