@@ -77,13 +77,26 @@ function namedCustomer(body: { customerId?: string; customId?: string }): NamedC
   return undefined;
 }
 
-export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
+/** Stored records as answered: with the link to their page in the CRM. */
+function withLinks(publicUrl: string) {
   const origin = publicUrl.replace(/\/+$/, "");
-  const customer = (stored: StoredCustomer) => ({ ...stored, url: `${origin}${customerPagePath(stored.id)}` });
-  const crmCase = (stored: StoredCase) => ({ ...stored, interactions: stored.interactions.map(answeredInteraction), url: `${origin}${casePagePath(stored.id)}` });
-  const customerNotFound = (id: string) => ({ status: 404 as const, body: errorBody("customerNotFound", { id }) });
-  const caseNotFound = (id: string) => ({ status: 404 as const, body: errorBody("caseNotFound", { id }) });
+  return {
+    customer: (stored: StoredCustomer) => ({ ...stored, url: `${origin}${customerPagePath(stored.id)}` }),
+    crmCase: (stored: StoredCase) => ({
+      ...stored,
+      interactions: stored.interactions.map(answeredInteraction),
+      url: `${origin}${casePagePath(stored.id)}`,
+    }),
+  };
+}
 
+type Links = ReturnType<typeof withLinks>;
+type CustomerOperations = "createCustomer" | "searchCustomers" | "bestmatchCustomers" | "findCustomer" | "updateCustomer" | "findCases";
+
+const customerNotFound = (id: string) => ({ status: 404 as const, body: errorBody("customerNotFound", { id }) });
+const caseNotFound = (id: string) => ({ status: 404 as const, body: errorBody("caseNotFound", { id }) });
+
+function customerHandlers(store: CrmStore, { customer, crmCase }: Links): Pick<Handlers, CustomerOperations> {
   return {
     async createCustomer({ body }) {
       return { status: 201, body: customer(await store.createCustomer(body)) };
@@ -114,7 +127,11 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
       const cases = await store.listCases(path.id);
       return cases ? { status: 200, body: cases.map(crmCase) } : customerNotFound(path.id);
     },
+  };
+}
 
+function caseHandlers(store: CrmStore, { crmCase }: Links): Pick<Handlers, "createCase" | "lookupCase" | "updateCase"> {
+  return {
     async createCase({ body }) {
       const named = namedCustomer(body)!; // the spec requires one of the two
       if (named.refused) return named.refused;
@@ -139,7 +156,14 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
       const updated = await store.updateCase(path.id, body);
       return updated ? { status: 201, body: crmCase(updated) } : caseNotFound(path.id);
     },
+  };
+}
 
+export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
+  const links = withLinks(publicUrl);
+  return {
+    ...customerHandlers(store, links),
+    ...caseHandlers(store, links),
     async defineObjectStructures({ path }) {
       const structure = Object.hasOwn(objectStructures, path.type) ? objectStructures[path.type as keyof typeof objectStructures] : undefined;
       if (structure) return { status: 200, body: structure };

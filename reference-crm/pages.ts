@@ -12,6 +12,7 @@ import {
   objectStructures,
   relativePath,
   type RequestRecord,
+  routes,
   sendError,
 } from "../generated/server.js";
 import type { CrmStore, SentInteraction, StoredCase, StoredCustomer } from "./stores/store.js";
@@ -128,6 +129,10 @@ function casePage(crmCase: StoredCase, basePath: string): string {
   return layout("Case", body);
 }
 
+// The home page's example call, from the spec: the header the key goes in, a field agents search on.
+const keyHeader = routes.createCustomer.apiKeyHeaders[0];
+const exampleField = objectStructures.customer.fields.find((field) => field.searchable)?.name;
+
 /** The home page, with a command that creates a customer as Khoros would, to paste as it is. */
 const homePage = (publicUrl: string, keyInShell: string) =>
   layout(
@@ -135,13 +140,13 @@ const homePage = (publicUrl: string, keyInShell: string) =>
     `<h1>Reference CRM</h1>
 <p>This server implements the Khoros Marketing custom-CRM API: Khoros calls it at its instanceUrl,
 <code>${escapeHtml(publicUrl)}</code>, with the registered <code>authHeaderValue</code> in
-<code>Authorization</code>, and every customer and case created gets a page of its own, at the <code>url</code>
+<code>${escapeHtml(keyHeader ?? "no header: the spec asks for no key")}</code>, and every customer and case created gets a page of its own, at the <code>url</code>
 the answer carries.</p>
 <p><a href="${escapeHtml(new URL(publicUrl).pathname.replace(/\/+$/, ""))}/docs">API reference</a></p>
 <p>Create a customer as Khoros would, from a shell in the CRM's folder:</p>
 <pre>curl -s -X POST ${escapeHtml(publicUrl)}/customer \\
-  -H "Authorization: ${escapeHtml(keyInShell)}" -H 'Content-Type: application/json' \\
-  -d '{"customSearchableCustomerFieldOne": "@jane_doe"}'</pre>`,
+  ${keyHeader ? `-H "${escapeHtml(keyHeader)}: ${escapeHtml(keyInShell)}" ` : ""}-H 'Content-Type: application/json' \\
+  -d '${escapeHtml(JSON.stringify(exampleField ? { [exampleField]: "@jane_doe" } : {}))}'</pre>`,
   );
 
 const notFoundPage = () => layout("Not found", "<h1>Not found</h1>\n<p>There is nothing at this address.</p>");

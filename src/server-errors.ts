@@ -58,6 +58,9 @@ export const runtimeSituations = {
 } as const satisfies Record<string, readonly string[]>;
 export type RuntimeSituation = keyof typeof runtimeSituations;
 
+/** The error of a request that fails validation, by its status (see Route.invalidStatus). */
+export const invalidInputSituation = (status: 400 | 422) => (status === 422 ? "fieldValidation" : "invalidField");
+
 /** The catalogue's message for a situation, its placeholders filled in. */
 export function fillMessage(template: string, values: Readonly<Record<string, string>> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);

@@ -3,7 +3,7 @@
 // the schema does not have; otherwise 422 listing every problem where the operation documents a 422, else 400.
 import type { IncomingRequest } from "./incoming.js";
 import { type ParameterLocation, readParameters } from "./parameters.js";
-import { errorFrom, type ErrorBody, type ErrorCatalogue, type FieldError, fieldErrorsOf, unknownPropertyOf, type ValidationError } from "./server-errors.js";
+import { errorFrom, invalidInputSituation, type ErrorBody, type ErrorCatalogue, type FieldError, fieldErrorsOf, unknownPropertyOf, type ValidationError } from "./server-errors.js";
 import type { FieldsShape, Route, Validator } from "./types.js";
 
 /** What a handler is given: the typed parameters by location. */
@@ -54,7 +54,6 @@ export function validate(route: Route, request: IncomingRequest, pathValues: Rea
   }
   if (violations.length === 0) return { valid: true, parameters: values };
   const fields = fieldErrorsOf(violations);
-  const situation = route.invalidStatus === 422 ? "fieldValidation" : "invalidField";
-  const error = errorFrom(catalogue, situation, { problems: fields.map((f) => f.errorMessage).join(" ") });
+  const error = errorFrom(catalogue, invalidInputSituation(route.invalidStatus), { problems: fields.map((f) => f.errorMessage).join(" ") });
   return { valid: false, status: route.invalidStatus, body: withFields(error, fields, route.errorFields[route.invalidStatus]) };
 }

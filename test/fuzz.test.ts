@@ -1,4 +1,4 @@
-// Property-based tests generated from the spec (test/support/arbitraries.ts) against the running reference
+// Property-based tests generated from the spec (test/support/valid-calls.ts, invalid-calls.ts) against the reference
 // CRM on SQLite, for every operation: over 10,000 requests, every answer in the spec's shape for its
 // status and media type, no 5xx, every valid call answered with a success status (and what it creates
 // stored exactly as sent), every invalid one answered by the contract's rule. A failure is shrunk by
@@ -9,10 +9,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
-import { anyValidCall, type Case, invalidCase, toCurl, toHttp, withoutNulls } from "./support/arbitraries.js";
+import { type Case, invalidCase } from "./support/invalid-calls.js";
 import { type HttpCall, makeWorld, operationNeeds, send, type World } from "./support/operations.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 import { type FlatSchema, model, schemaValidator } from "./support/spec.js";
+import { anyValidCall, toCurl, toHttp, withoutNulls } from "./support/valid-calls.js";
 
 const validRuns = 4000;
 

@@ -18,13 +18,11 @@ export type Database = BetterSqlite3.Database;
 /** The schema's history, oldest first (see sql.ts): the custom fields' columns are added by `addFieldColumns`. */
 export const migrations: readonly string[] = [
   // Keyed by the random id itself (WITHOUT ROWID): one B-tree to write per customer, not a table and an index.
+  // (Its custom fields' columns, once listed here, are added by addFieldColumns as everywhere else; this
+  // edit changes nothing for an existing database, which has them already.)
   `CREATE TABLE customers (
      id TEXT PRIMARY KEY,
-     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-     customNonSearchableCustomerFieldOne TEXT,
-     customNonSearchableCustomerFieldTwo TEXT,
-     customSearchableCustomerFieldOne TEXT,
-     customSearchableCustomerFieldTwo TEXT
+     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
    ) WITHOUT ROWID;`,
   `CREATE TABLE cases (
      id TEXT PRIMARY KEY,

@@ -67,12 +67,12 @@ export interface Dev {
   stop(): Promise<void>;
 }
 
-/** Runs a first cycle, then one per burst of saves under specDir (saves during a cycle wait for it). */
-export async function startDev(options: DevOptions): Promise<Dev> {
+/** One cycle per call: lint and generate, then (if generated) rebuild the docs and restart the mock. */
+function cycles(options: DevOptions) {
   const rootSpec = join(options.specDir, "openapi.yaml");
+  const bundled = join(options.generatedDir, "openapi.yaml");
   let mock: RunningPrism | undefined;
-
-  async function cycle(files: string[]): Promise<void> {
+  async function run(files: string[]): Promise<void> {
     const started = performance.now();
     const [lintResult, generated] = await Promise.all([
       lint(rootSpec),
@@ -86,10 +86,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
       try {
         await mock?.stop();
         mock = undefined;
-        [, mock] = await Promise.all([
-          buildDocs(options.docsFile, join(options.generatedDir, "openapi.yaml")),
-          startMock({ port: options.port, spec: join(options.generatedDir, "openapi.yaml") }),
-        ]);
+        [, mock] = await Promise.all([buildDocs(options.docsFile, bundled), startMock({ port: options.port, spec: bundled })]);
         outcome = "regenerated, docs rebuilt, mock restarted";
       } catch (error) {
         outcome = `regenerated, then failed: ${(error as Error).message.split("\n")[0]}`;
@@ -98,51 +95,68 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     options.log(`${clock()} ${describeChanges(files)} · ${lintResult} · ${outcome} · ${seconds} s`);
   }
+  return { run, mockUrl: () => mock?.url, stopMock: () => mock?.stop() };
+}
 
-  // A save is a burst of events (write a temp file, rename it over the original, chmod): one cycle for it.
+/**
+ * Watches specDir and calls `onBurst` once per burst of events (a save is several: write a temp file,
+ * rename it over the original, chmod); `takeFiles` then gives the files changed since it was last called.
+ */
+function watchSaves(specDir: string, log: (line: string) => void, onBurst: (takeFiles: () => string[]) => void) {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = cycle([]);
   const burstMs = 200;
+  const takeFiles = () => {
+    const files = [...pending].sort();
+    pending.clear();
+    return files;
+  };
   // chokidar watches the folders, so a file replaced by a rename (a new inode) stays watched.
-  const watcher = watch(options.specDir, {
-    ignoreInitial: true,
-    ignored: (path) => scratchFile.test(basename(relative(options.specDir, path))),
-  });
+  const watcher = watch(specDir, { ignoreInitial: true, ignored: (path) => scratchFile.test(basename(relative(specDir, path))) });
   watcher.on("all", (event, path) => {
     if (event === "addDir" || event === "unlinkDir") return; // what counts is the files
-    pending.add(relative(options.specDir, path));
+    pending.add(relative(specDir, path));
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      // Saves made during a cycle wait in `pending` and make one more cycle after it.
-      running = running.then(() => {
-        if (pending.size === 0) return;
-        const files = [...pending].sort();
-        pending.clear();
-        return cycle(files);
-      });
-    }, burstMs);
+    timer = setTimeout(() => onBurst(takeFiles), burstMs);
   });
   // A failing watcher would leave generated/ behind spec/ without a word: say so (once, errors may repeat).
   let watchFailed = false;
   watcher.on("error", (error) => {
     if (watchFailed) return;
     watchFailed = true;
-    options.log(
-      `${clock()} watching ${options.specDir} failed (${(error as Error).message}) · saves may go unnoticed ` +
+    log(
+      `${clock()} watching ${specDir} failed (${(error as Error).message}) · saves may go unnoticed ` +
         "and generated/ lag spec/ · fix the cause and restart npm run dev",
     );
   });
-  // Wait for chokidar's first scan (it ends in ready even after errors): a save before it could be missed.
-  await Promise.all([running, new Promise<void>((ready) => watcher.once("ready", ready))]);
-
   return {
-    mockUrl: () => mock?.url,
-    async stop() {
+    // chokidar's first scan ends in ready even after errors: a save before it could be missed.
+    ready: new Promise<void>((ready) => watcher.once("ready", ready)),
+    async close() {
       await watcher.close();
       clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a first cycle, then one per burst of saves under specDir (saves during a cycle wait for it). */
+export async function startDev(options: DevOptions): Promise<Dev> {
+  const cycle = cycles(options);
+  let running: Promise<void> = cycle.run([]);
+  const saves = watchSaves(options.specDir, options.log, (takeFiles) => {
+    // Saves made during a cycle wait for it, then make one more cycle (none if an earlier one took them).
+    running = running.then(() => {
+      const files = takeFiles();
+      return files.length > 0 ? cycle.run(files) : undefined;
+    });
+  });
+  await Promise.all([running, saves.ready]);
+  return {
+    mockUrl: cycle.mockUrl,
+    async stop() {
+      await saves.close();
       await running;
-      await mock?.stop();
+      await cycle.stopMock();
     },
   };
 }

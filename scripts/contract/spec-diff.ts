@@ -5,18 +5,14 @@
 // or `additionalProperties` false). Direction matters: a request breaks when what it may carry narrows,
 // a response when what it may carry widens. A removed property, header, status or media type always breaks.
 // Both documents are read through the shared SpecModel, so the check sees the operations the generator sees.
-import { lowerBounds, type MediaTypeModel, type OperationModel, type ParameterModel, SpecModel, upperBounds } from "../shared/spec-model.js";
+import { type MediaTypeModel, type OperationModel, type ParameterModel, SpecModel } from "../shared/spec-model.js";
+import { type Change, type Direction, SchemaComparison } from "./schema-diff.js";
 
-export interface Change {
-  breaking: boolean;
-  message: string;
-}
+export type { Change } from "./schema-diff.js";
 
 type Doc = Record<string, any>;
-type Direction = "request" | "response";
 type Header = { required?: boolean; schema?: unknown };
 
-const show = (value: unknown) => (value === undefined ? "none" : Array.isArray(value) ? value.join("|") : String(value));
 const label = (op: OperationModel) => `${op.method} ${op.path}`;
 /** The same parameter on both sides: same place, same name (a header's in any case). */
 const parameterKey = (p: ParameterModel) => `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
@@ -28,121 +24,8 @@ function byPath(model: SpecModel): Map<string, OperationModel[]> {
   return paths;
 }
 
-/**
- * A schema as the alternatives it allows besides `null`, and whether it allows `null`: `oneOf: [X, {type:
- * null}]` is X, nullable; a schema without oneOf is itself (a `type` list with "null" is compared as types).
- */
-function alternativesOf(model: SpecModel, schema: unknown): { options: unknown[]; nullable: boolean } {
-  const options = model.shape(schema).oneOf;
-  if (!options) return { options: [schema], nullable: false };
-  const isNull = (option: unknown) => show(model.shape(option).types) === "null";
-  return { options: options.filter((option) => !isNull(option)), nullable: options.some(isNull) };
-}
-
-class Comparison {
-  readonly changes: Change[] = [];
-
-  constructor(
-    private readonly before: SpecModel,
-    private readonly after: SpecModel,
-  ) {}
-
-  private add(breaking: boolean, message: string) {
-    this.changes.push({ breaking, message });
-  }
-
-  /** A constraint that narrowed breaks requests; one that widened breaks responses; one replaced, both. */
-  private constraint(direction: Direction, narrowed: boolean, widened: boolean, message: string) {
-    this.add(direction === "request" ? narrowed : widened, message);
-  }
-
-  private schema(b: unknown, a: unknown, direction: Direction, where: string, path = "", visiting = new Set<string>()) {
-    const pair = `${(b as any)?.$ref}|${(a as any)?.$ref}`;
-    if (visiting.has(pair) && pair !== "undefined|undefined") return; // a recursive schema, already being compared
-    visiting = new Set(visiting).add(pair);
-    const subject = path ? `\`${path}\`` : "the value";
-    const [was, now] = [alternativesOf(this.before, b), alternativesOf(this.after, a)];
-    if (was.nullable !== now.nullable) {
-      this.constraint(direction, was.nullable, now.nullable, `${where}: ${subject} ${now.nullable ? "may now be null" : "may no longer be null"}`);
-    }
-    if (was.options.length !== 1 || now.options.length !== 1) {
-      // Alternatives (oneOf) compared in order; one added widens what may be sent, one removed narrows it.
-      const shared = Math.min(was.options.length, now.options.length);
-      for (let i = 0; i < shared; i++) this.schema(was.options[i], now.options[i], direction, where, path, visiting);
-      if (now.options.length > shared) this.constraint(direction, false, true, `${where}: ${subject} has ${now.options.length - shared} more alternative(s)`);
-      if (was.options.length > shared) this.constraint(direction, true, false, `${where}: ${subject} has ${was.options.length - shared} fewer alternative(s)`);
-      return;
-    }
-    [b, a] = [was.options[0], now.options[0]];
-    const before = this.before.shape(b);
-    const after = this.after.shape(a);
-
-    if (show(before.types) !== show(after.types)) {
-      const lost = before.types === undefined ? after.types !== undefined : before.types.some((t) => !after.types?.includes(t));
-      const gained = after.types === undefined ? before.types !== undefined : after.types.some((t) => !before.types?.includes(t));
-      const notNull = (types?: string[]) => show(types?.filter((t) => t !== "null"));
-      const onlyNull = before.types && after.types && notNull(before.types) === notNull(after.types);
-      const change = onlyNull ? `${subject} ${gained ? "may now be null" : "may no longer be null"}` : `type of ${subject} changed from ${show(before.types)} to ${show(after.types)}`;
-      this.constraint(direction, lost, gained, `${where}: ${change}`);
-    }
-    if (before.format !== after.format) {
-      const message = `${where}: format of ${subject} changed from ${show(before.format)} to ${show(after.format)}`;
-      this.constraint(direction, after.format !== undefined, before.format !== undefined, message);
-    }
-    if (before.pattern !== after.pattern) {
-      const message = `${where}: pattern of ${subject} changed from ${show(before.pattern)} to ${show(after.pattern)}`;
-      this.constraint(direction, after.pattern !== undefined, before.pattern !== undefined, message);
-    }
-    this.enumValues(before.enum, after.enum, direction, where, subject);
-    for (const key of [...lowerBounds, ...upperBounds]) {
-      const [was, now] = [before.bounds[key], after.bounds[key]];
-      if (was === now) continue;
-      const tighter = (x: number, y: number) => (lowerBounds.includes(key) ? x > y : x < y);
-      const narrowed = was === undefined || (now !== undefined && tighter(now, was));
-      this.constraint(direction, narrowed, !narrowed, `${where}: ${key} of ${subject} changed from ${show(was)} to ${show(now)}`);
-    }
-    if (before.closed !== after.closed) {
-      const message = `${where}: ${subject} ${after.closed ? "no longer allows" : "now allows"} properties not listed`;
-      this.constraint(direction, after.closed, before.closed, message);
-    }
-
-    const prefix = path ? `${path}.` : "";
-    for (const name of Object.keys(before.properties)) {
-      const property = `${prefix}${name}`;
-      if (!(name in after.properties)) {
-        this.add(true, `${where}: removed property \`${property}\``);
-        continue;
-      }
-      const [was, now] = [before.required.includes(name), after.required.includes(name)];
-      if (!was && now) this.add(direction === "request", `${where}: property \`${property}\` became required`);
-      if (was && !now) this.add(direction === "response", `${where}: property \`${property}\` became optional`);
-      this.schema(before.properties[name], after.properties[name], direction, where, property, visiting);
-    }
-    for (const name of Object.keys(after.properties)) {
-      if (name in before.properties) continue;
-      const required = after.required.includes(name);
-      this.add(direction === "request" && required, `${where}: added ${required ? "required" : "optional"} property \`${prefix}${name}\``);
-    }
-    if (before.items !== undefined && after.items !== undefined) {
-      this.schema(before.items, after.items, direction, where, `${path}[]`, visiting);
-    }
-  }
-
-  private enumValues(was: unknown[] | undefined, now: unknown[] | undefined, direction: Direction, where: string, subject: string) {
-    if (was === undefined && now === undefined) return;
-    if (was === undefined || now === undefined) {
-      this.constraint(direction, now !== undefined, was !== undefined, `${where}: ${subject} ${now ? "became an enum" : "is no longer an enum"}`);
-      return;
-    }
-    const key = (value: unknown) => JSON.stringify(value);
-    for (const value of was) {
-      if (!now.some((v) => key(v) === key(value))) this.constraint(direction, true, false, `${where}: enum value ${key(value)} of ${subject} removed`);
-    }
-    for (const value of now) {
-      if (!was.some((v) => key(v) === key(value))) this.constraint(direction, false, true, `${where}: enum value ${key(value)} of ${subject} added`);
-    }
-  }
-
+/** The operations' half: paths, operations, parameters, bodies, responses and their headers, security. */
+class Comparison extends SchemaComparison {
   private content(b: Record<string, MediaTypeModel>, a: Record<string, MediaTypeModel>, direction: Direction, where: string) {
     for (const [mediaType, media] of Object.entries(b)) {
       const other = a[mediaType];

@@ -1,5 +1,6 @@
 // generated/client.ts: a typed client with one method per operation, on src/client-runtime.ts.
-import { comment, type OperationModel, operationTitle, type SpecModel } from "../shared/spec-model.js";
+import { type OperationModel, type SpecModel } from "../shared/spec-model.js";
+import { comment, operationTitle } from "./jsdoc.js";
 
 function method(model: SpecModel, op: OperationModel): string[] {
   const type = op.typeName;

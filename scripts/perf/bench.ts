@@ -19,124 +19,30 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
-import { createClient } from "../../generated/client.js";
 import { PostgresCrmStore } from "../../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startMock } from "../contract/mock.js";
 import { createScratchDatabase, type ScratchDatabase } from "../shared/scratch-database.js";
 import { startServerScript } from "../shared/server-script.js";
-import { cpuSeconds } from "./cpu.js";
+import { clientOverhead } from "./client-overhead.js";
+import { type BenchServers, ratioTable, runTable, type RunsOf } from "./bench-tables.js";
+import { connections, load, type Run, type Scenario, type Target } from "./load.js";
 import { settledCount } from "./rows.js";
+import { createCustomerBody, jsonHeaders, nonSearchableField, searchableField } from "./workload.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const handles = customers / 5; // each searched handle belongs to 5 customers
-const connections = 50;
 const apiKey = "bench-key";
-const headers = { Authorization: apiKey, "Content-Type": "application/json", Accept: "application/json" };
-const body = JSON.stringify({
-  customNonSearchableCustomerFieldOne: "Prefers e-mail over phone",
-  customNonSearchableCustomerFieldTwo: "Joined through the spring campaign",
-  customSearchableCustomerFieldOne: "@jane_doe",
-  customSearchableCustomerFieldTwo: "ACME-00042",
-});
-
-interface Target {
-  key: string;
-  name: string;
-  url: string;
-  /** Its process group, whose CPU time is measured (none for Prism). */
-  group?: number;
-  stop(): Promise<void>;
-}
+const headers = jsonHeaders(apiKey);
 
 /** Starts a server as in production, its stdout on a file in the bench's folder. */
-async function startScript(key: string, name: string, script: string, env: Record<string, string>): Promise<Target> {
+async function startScript(dataDir: string, key: string, name: string, script: string, env: Record<string, string>) {
   const stdoutFile = join(dataDir, `stdout-${key}.log`);
-  const { process: child, url } = await startServerScript(script, { API_KEY: apiKey, NODE_ENV: "production", ...env }, undefined, { stdoutFile });
-  return { key, name, url, group: child.pid, stop: () => child.stop() };
-}
-
-interface Run {
-  rps: number;
-  p99: number;
-  /** Answers with the scenario's success status. */
-  succeeded: number;
-  others: number;
-  errors: number;
-  /** CPU time per request, in µs, of the server's processes and of PostgreSQL's. */
-  serverCpu?: number;
-  postgresCpu?: number;
-}
-
-/** One operation under load: the requests it sends, and the status that counts as success. */
-interface Scenario {
-  name: string;
-  status: number;
-  targets: Target[];
-  requests(): autocannon.Request[];
-}
-
-let ids: string[] = [];
-let next = 0;
-const cycle = <T>(values: T[]) => values[next++ % values.length]!;
-
-/** Loads the target for `duration` seconds, or with exactly `amount` requests (waiting for every answer). */
-async function load(target: Target, scenario: Scenario, duration: number, amount?: number): Promise<Run> {
-  const before = target.group && cpuSeconds(target.group);
-  const result = await autocannon({ url: target.url, requests: scenario.requests(), connections, ...(amount ? { amount } : { duration }) });
-  const after = target.group && cpuSeconds(target.group);
-  const succeeded = result.statusCodeStats?.[`${scenario.status}` as `${number}`]?.count ?? 0;
-  const perRequest = (seconds: number) => (seconds * 1e6) / result.requests.total;
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    succeeded,
-    others: result.requests.total - succeeded,
-    errors: result.errors,
-    ...(before && after && { serverCpu: perRequest(after.server - before.server), postgresCpu: perRequest(after.postgres - before.postgres) }),
-  };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-/** Time per request of `send`, over `count` sequential requests. */
-async function timePerRequest(send: () => Promise<unknown>, count: number): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < count; i++) await send();
-  return (performance.now() - started) / count;
-}
-
-/** Time per request of the generated client over hand-written fetch: the median of paired, adjacent blocks. */
-async function clientOverhead(baseUrl: string): Promise<number> {
-  const client = createClient({ baseUrl, apiKey });
-  const parsedBody = JSON.parse(body) as Parameters<typeof client.createCustomer>[0];
-  const generated = async () => {
-    const result = await client.createCustomer(parsedBody);
-    if (result.status !== 201) throw new Error(`generated client got ${result.status}`);
-  };
-  const hand = async () => {
-    const response = await fetch(`${baseUrl}/customer`, { method: "POST", headers, body: JSON.stringify(parsedBody) });
-    const data: unknown = await response.json();
-    if (response.status !== 201 || data === undefined) throw new Error(`fetch got ${response.status}`);
-  };
-  await timePerRequest(hand, 500); // warm-up of both paths
-  await timePerRequest(generated, 500);
-  const ratios: number[] = [];
-  for (let block = 0; block < 40; block++) {
-    // Alternate which goes first, so neither always runs on the heels of the other.
-    const [first, second] = block % 2 ? [hand, generated] : [generated, hand];
-    const firstTime = await timePerRequest(first, 100);
-    const secondTime = await timePerRequest(second, 100);
-    ratios.push(first === generated ? firstTime / secondTime : secondTime / firstTime);
-  }
-  return median(ratios);
+  const production = { API_KEY: apiKey, NODE_ENV: "production", ...env };
+  const { process: child, url } = await startServerScript(script, production, undefined, { stdoutFile });
+  return { key, name, url, group: child.pid, stop: () => child.stop() } satisfies Target;
 }
 
 /** The SQLite file the find and search scenarios read: `customers` customers, 5 to each searched handle. */
@@ -144,7 +50,7 @@ async function seed(dataDir: string): Promise<string[]> {
   const store = SqliteCrmStore.open(dataDir);
   const made = await Promise.all(
     Array.from({ length: customers }, (_, i) =>
-      store.createCustomer({ customSearchableCustomerFieldOne: `@user${i % handles}`, customSearchableCustomerFieldTwo: `ACME-${i}`, customNonSearchableCustomerFieldOne: "Seeded" }),
+      store.createCustomer({ [searchableField]: `@user${i % handles}`, [nonSearchableField]: "Seeded" }),
     ),
   );
   await store.close();
@@ -160,52 +66,75 @@ async function rowsAgainstCreated(target: Target, scenario: Scenario, count: () 
   return `${(await settledCount(count)) - before} / ${run.succeeded}`;
 }
 
-const all: Target[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
-const postgres = process.env.DATABASE_URL || process.env.PGHOST ? await createScratchDatabase("crm_bench", "unset DATABASE_URL and PGHOST to bench without it") : undefined;
-try {
-  console.error(`seeding ${customers} customers into SQLite…`);
-  ids = await seed(dataDir);
+/** Starts every server, each added to `started` as soon as it runs (so that all of them are stopped). */
+async function startServers(dataDir: string, postgres: ScratchDatabase | undefined, started: Target[]): Promise<BenchServers> {
+  const start = async (key: string, name: string, script: string, env: Record<string, string>) => {
+    const target = await startScript(dataDir, key, name, script, env);
+    started.push(target);
+    return target;
+  };
+  const startPrism = async () => {
+    const mock = await startMock();
+    const target: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
+    started.push(target);
+    return target;
+  };
   const env = { DATA_DIR: dataDir };
   const crm = "dist/reference-crm/main.js";
-  const bare = await startScript("a", "bare node:http (the work, no validation, no log)", "scripts/perf/bare-server.ts", env);
-  const stub = await startScript("b", "reference CRM in memory", crm, { STORE: "memory" });
-  const stubUnlogged = await startScript("b0", "reference CRM in memory, no request log", crm, { STORE: "memory", REQUEST_LOG: "off" });
-  const fastify = await startScript("c", "Fastify 5, its default logger (same schemas, key check, handler)", "scripts/perf/fastify-server.ts", env);
-  const fastifyUnlogged = await startScript("c0", "Fastify 5, no logger", "scripts/perf/fastify-server.ts", { ...env, LOG: "off" });
-  const mock = await startMock();
-  const prism: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
-  const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", crm, { STORE: "sqlite", ...env });
-  const sqliteUnlogged = await startScript("e0", "reference CRM on SQLite, no request log", crm, { STORE: "sqlite", REQUEST_LOG: "off", ...env });
-  all.push(bare, stub, stubUnlogged, fastify, fastifyUnlogged, prism, sqlite, sqliteUnlogged);
-  const onPostgres: Target[] = [];
+  const fastifyScript = "scripts/perf/fastify-server.ts";
+  const servers: BenchServers = {
+    bare: await start("a", "bare node:http (the work, no validation, no log)", "scripts/perf/bare-server.ts", env),
+    stub: await start("b", "reference CRM in memory", crm, { STORE: "memory" }),
+    stubUnlogged: await start("b0", "reference CRM in memory, no request log", crm, { STORE: "memory", REQUEST_LOG: "off" }),
+    fastify: await start("c", "Fastify 5, its default logger (same schemas, key check, handler)", fastifyScript, env),
+    fastifyUnlogged: await start("c0", "Fastify 5, no logger", fastifyScript, { ...env, LOG: "off" }),
+    prism: await startPrism(),
+    sqlite: await start("e", "reference CRM on SQLite (WAL)", crm, { STORE: "sqlite", ...env }),
+    sqliteUnlogged: await start("e0", "reference CRM on SQLite, no request log", crm, { STORE: "sqlite", REQUEST_LOG: "off", ...env }),
+    onPostgres: [],
+  };
   if (postgres) {
     const pgEnv = { STORE: "postgres", DATA_DIR: dataDir, ...postgres.env };
-    onPostgres.push(await startScript("g", "reference CRM on PostgreSQL, 1 worker", crm, pgEnv));
-    onPostgres.push(await startScript("h", "reference CRM on PostgreSQL, 2 workers", crm, { ...pgEnv, WORKERS: "2" }));
-    all.push(...onPostgres);
+    servers.onPostgres.push(await start("g", "reference CRM on PostgreSQL, 1 worker", crm, pgEnv));
+    servers.onPostgres.push(await start("h", "reference CRM on PostgreSQL, 2 workers", crm, { ...pgEnv, WORKERS: "2" }));
   } else {
     console.error("no PostgreSQL (DATABASE_URL or PG*): benching without it; `pg_virtualenv npm run bench` adds it");
   }
+  return servers;
+}
 
-  const scenarios: Scenario[] = [
-    { name: "createCustomer", status: 201, targets: all, requests: () => [{ method: "POST", path: "/customer", headers, body }] },
+/** createCustomer on every server; findCustomer and searchCustomers on those that read the seeded file. */
+function scenariosFor(servers: BenchServers, all: Target[], ids: string[]): [Scenario, Scenario, Scenario] {
+  let next = 0;
+  const readers = [servers.bare, servers.fastify, servers.fastifyUnlogged, servers.sqlite, servers.sqliteUnlogged];
+  const findPath = () => `/customer/${ids[next++ % ids.length]}`;
+  const searchBody = () => JSON.stringify({ [searchableField]: `@user${next++ % handles}` });
+  return [
+    {
+      name: "createCustomer",
+      status: 201,
+      targets: all,
+      requests: () => [{ method: "POST", path: "/customer", headers, body: createCustomerBody }],
+    },
     {
       name: "findCustomer",
       status: 200,
-      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
-      requests: () => [{ method: "GET", headers, setupRequest: (request) => ({ ...request, path: `/customer/${cycle(ids)}` }) }],
+      targets: readers,
+      requests: () => [{ method: "GET", headers, setupRequest: (request) => ({ ...request, path: findPath() }) }],
     },
     {
       name: "searchCustomers",
       status: 200,
-      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
+      targets: readers,
       requests: () => [
-        { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: JSON.stringify({ customSearchableCustomerFieldOne: `@user${next++ % handles}` }) }) },
+        { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: searchBody() }) },
       ],
     },
   ];
+}
 
+/** A warm-up, then `rounds` rounds in which every server runs every scenario in turn. */
+async function measure(scenarios: Scenario[]): Promise<RunsOf> {
   console.error(`warming up, then ${rounds} rounds of ${seconds} s per server and operation at ${connections} connections…`);
   for (const scenario of scenarios) for (const target of scenario.targets) await load(target, scenario, 1);
   const runs = new Map<string, Run[]>();
@@ -214,63 +143,49 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
       for (const target of scenario.targets) runsOf(scenario, target).push(await load(target, scenario, seconds));
-      console.error(`round ${round} ${scenario.name}: ${scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`).join(", ")}`);
+      const rates = scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`);
+      console.error(`round ${round} ${scenario.name}: ${rates.join(", ")}`);
     }
   }
+  return runsOf;
+}
+
+const all: Target[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
+const postgres =
+  process.env.DATABASE_URL || process.env.PGHOST
+    ? await createScratchDatabase("crm_bench", "unset DATABASE_URL and PGHOST to bench without it")
+    : undefined;
+try {
+  console.error(`seeding ${customers} customers into SQLite…`);
+  const ids = await seed(dataDir);
+  const servers = await startServers(dataDir, postgres, all);
+  const scenarios = scenariosFor(servers, all, ids);
+  const runsOf = await measure(scenarios);
   const sqliteStore = SqliteCrmStore.open(dataDir);
-  const sqliteRows = await rowsAgainstCreated(sqlite, scenarios[0]!, async () => sqliteStore.count());
+  const sqliteRows = await rowsAgainstCreated(servers.sqlite, scenarios[0], async () => sqliteStore.count());
   await sqliteStore.close();
   const postgresRows: string[] = [];
   if (postgres) {
     const pgStore = await PostgresCrmStore.open(postgres.config);
-    for (const target of onPostgres) postgresRows.push(`| PostgreSQL rows added / 201s seen, 20,000 creates to (${target.key}) | ${await rowsAgainstCreated(target, scenarios[0]!, () => pgStore.count())} |`);
+    for (const target of servers.onPostgres) {
+      const rows = await rowsAgainstCreated(target, scenarios[0], () => pgStore.count());
+      postgresRows.push(`| PostgreSQL rows added / 201s seen, 20,000 creates to (${target.key}) | ${rows} |`);
+    }
     await pgStore.close();
   }
-  const overhead = await clientOverhead(bare.url);
-
-  const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number) =>
-    median(runsOf(scenario, x).map((run, i) => pick(run) / pick(runsOf(scenario, y)[i]!)));
-  const rps = (run: Run) => run.rps;
-  const [create, find, search] = scenarios as [Scenario, Scenario, Scenario];
+  const overhead = await clientOverhead(servers.bare.url, apiKey);
   const lines = [
-    `| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors | server CPU µs/request | PostgreSQL CPU µs/request |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...scenarios.flatMap((scenario) =>
-      scenario.targets.map((t) => {
-        const r = runsOf(scenario, t);
-        const cpu = (pick: (run: Run) => number | undefined) => (r.every((x) => pick(x) !== undefined) ? Math.round(median(r.map((x) => pick(x)!))) : "–");
-        const postgresCpu = onPostgres.includes(t) ? cpu((x) => x.postgresCpu) : "–";
-        return `| ${scenario.name} | (${t.key}) ${t.name} | ${Math.round(median(r.map(rps)))} | ${median(r.map((x) => x.p99))} | ${r.reduce((n, x) => n + x.others, 0)} | ${r.reduce((n, x) => n + x.errors, 0)} | ${cpu((x) => x.serverCpu)} | ${postgresCpu} |`;
-      }),
-    ),
+    ...runTable(scenarios, runsOf, servers.onPostgres),
     "",
-    `| ratio | measured |`,
-    `| --- | --- |`,
-    `| createCustomer b/c requests/s (logs on: the reference CRM against Fastify) | ${ratio(create, stub, fastify, rps).toFixed(3)} |`,
-    `| createCustomer b0/c0 requests/s (logs off) | ${ratio(create, stubUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
-    `| createCustomer p99 b / p99 c | ${ratio(create, stub, fastify, (r) => r.p99).toFixed(3)} |`,
-    `| createCustomer b0/a requests/s (against bare node:http doing the work) | ${ratio(create, stubUnlogged, bare, rps).toFixed(3)} |`,
-    `| createCustomer b/b0 requests/s (what the request log leaves) | ${ratio(create, stub, stubUnlogged, rps).toFixed(3)} |`,
-    `| createCustomer b/d requests/s (against Prism) | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
-    `| createCustomer e/a requests/s (SQLite, log on) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
-    `| createCustomer e/e0 requests/s (what the request log leaves, SQLite) | ${ratio(create, sqlite, sqliteUnlogged, rps).toFixed(3)} |`,
-    ...onPostgres.flatMap((target) => [
-      `| createCustomer ${target.key}/e requests/s (PostgreSQL against SQLite) | ${ratio(create, target, sqlite, rps).toFixed(3)} |`,
-      `| createCustomer ${target.key}/a requests/s | ${ratio(create, target, bare, rps).toFixed(3)} |`,
-    ]),
-    `| findCustomer e/c requests/s (SQLite, ${customers} customers, logs on) | ${ratio(find, sqlite, fastify, rps).toFixed(3)} |`,
-    `| findCustomer e0/c0 requests/s (logs off) | ${ratio(find, sqliteUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
-    `| findCustomer p99 e / p99 c | ${ratio(find, sqlite, fastify, (r) => r.p99).toFixed(3)} |`,
-    `| findCustomer e0/a requests/s | ${ratio(find, sqliteUnlogged, bare, rps).toFixed(3)} |`,
-    `| searchCustomers e/c requests/s (logs on) | ${ratio(search, sqlite, fastify, rps).toFixed(3)} |`,
-    `| searchCustomers e0/c0 requests/s (logs off) | ${ratio(search, sqliteUnlogged, fastifyUnlogged, rps).toFixed(3)} |`,
-    `| searchCustomers p99 e / p99 c | ${ratio(search, sqlite, fastify, (r) => r.p99).toFixed(3)} |`,
-    `| searchCustomers e0/a requests/s | ${ratio(search, sqliteUnlogged, bare, rps).toFixed(3)} |`,
+    ...ratioTable(scenarios, runsOf, servers, customers),
     `| SQLite rows added / 201s seen, 20,000 creates to (e) | ${sqliteRows} |`,
     ...postgresRows,
     `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,
     "",
-    `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}, ${availableParallelism()} cores shared by the load generator, the servers and PostgreSQL; client: median of 40 paired blocks of 100 sequential requests.`,
+    `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}, ` +
+      `${availableParallelism()} cores shared by the load generator, the servers and PostgreSQL; client: median of 40 ` +
+      "paired blocks of 100 sequential requests.",
   ];
   console.log(lines.join("\n"));
 } finally {

@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import autocannon from "autocannon";
 import { projectRoot } from "../shared/paths.js";
 import { startServerScript } from "../shared/server-script.js";
+import { createCustomerBody, jsonHeaders } from "./workload.js";
 
 interface ProfileNode {
   id: number;
@@ -30,13 +31,13 @@ const which = process.argv[2] ?? "stub";
 const seconds = Number(process.env.PROFILE_SECONDS ?? 10);
 const [script, env] = servers[which] ?? (console.error(`profile one of: ${Object.keys(servers).join(", ")}`), process.exit(2));
 const folder = mkdtempSync(join(tmpdir(), "profile-"));
-const body = JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe", customSearchableCustomerFieldTwo: "ACME-00042", customNonSearchableCustomerFieldOne: "Prefers e-mail" });
 
 const server = await startServerScript(script, { API_KEY: "profile-key", NODE_ENV: "production", DATA_DIR: folder, ...env }, projectRoot, {
   nodeOptions: ["--cpu-prof", `--cpu-prof-dir=${folder}`],
   stdoutFile: join(folder, "stdout.log"),
 });
-const headers = { Authorization: "profile-key", "Content-Type": "application/json" };
+const headers = jsonHeaders("profile-key");
+const body = createCustomerBody;
 const warmup = await autocannon({ url: server.url, requests: [{ method: "POST", path: "/customer", headers, body }], connections: 50, duration: 2 });
 const run = await autocannon({ url: server.url, requests: [{ method: "POST", path: "/customer", headers, body }], connections: 50, duration: seconds });
 await server.process.stop(); // SIGTERM: the server exits, and Node writes the profile

@@ -10,12 +10,13 @@ import autocannon from "autocannon";
 import { settledCount } from "./rows.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startServerScript } from "../shared/server-script.js";
+import { jsonHeaders, keyHeader, nonSearchableField, searchableField } from "./workload.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const connections = 100;
 const apiKey = "soak-key";
-const json = { "Content-Type": "application/json", Authorization: apiKey };
-const valid = JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe", customNonSearchableCustomerFieldTwo: "Ünïcødé ✓" });
+const json = jsonHeaders(apiKey);
+const valid = JSON.stringify({ [searchableField]: "@jane_doe", [nonSearchableField]: "Ünïcødé ✓" });
 
 /** One cycle of what each connection sends, with the status each must get. */
 const mix: { request: autocannon.Request; status: number }[] = [
@@ -23,9 +24,9 @@ const mix: { request: autocannon.Request; status: number }[] = [
   { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "text/plain" }, body: valid }, status: 201 },
   { request: { method: "POST", path: "/customer", headers: json, body: "{}" }, status: 201 },
   { request: { method: "POST", path: "/customer", headers: json, body: '{"favouriteColour":"teal"}' }, status: 400 },
-  { request: { method: "POST", path: "/customer", headers: json, body: '{"customSearchableCustomerFieldOne":42}' }, status: 422 },
-  { request: { method: "POST", path: "/customer", headers: json, body: '{"customSearchableCustomerFieldOne":' }, status: 400 },
-  { request: { method: "POST", path: "/customer", headers: { ...json, Authorization: "wrong" }, body: valid }, status: 401 },
+  { request: { method: "POST", path: "/customer", headers: json, body: JSON.stringify({ [searchableField]: 42 }) }, status: 422 },
+  { request: { method: "POST", path: "/customer", headers: json, body: `{"${searchableField}":` }, status: 400 },
+  { request: { method: "POST", path: "/customer", headers: { ...json, [keyHeader]: "wrong" }, body: valid }, status: 401 },
   { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "image/png" }, body: valid }, status: 406 },
 ];
 

@@ -81,6 +81,59 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** A child's output as it comes: its tail kept, and split into lines for `onLine` while one is set. */
+interface Output {
+  tail: string;
+  /** The tail was cut, so its first line is a piece of one. */
+  cut: boolean;
+  onLine?: (line: string) => void;
+}
+
+// Output is read for as long as the process lives (a full pipe would block the child), but only its tail
+// is kept, and it is split into lines only until the process is ready: a server that logs every request
+// under load costs this process (which may be the load generator's) next to nothing.
+function readOutput(child: ChildProcess): Output {
+  const output: Output = { tail: "", cut: false };
+  for (const stream of [child.stdout, child.stderr].filter((s) => s !== null)) {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      output.tail += chunk;
+      if (output.tail.length > keptChars) [output.tail, output.cut] = [output.tail.slice(-keptChars), true];
+      if (!output.onLine) return;
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop() ?? "";
+      for (const line of parts) output.onLine?.(line.replace(ansiEscapes, ""));
+    });
+  }
+  return output;
+}
+
+/** Resolves once a line of its output matches `options.ready`; rejects if it exits or times out first. */
+function readiness(options: StartOptions, output: Output, exited: Promise<number | string>): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    // Its stdout in a file: looked at every 50 ms until it is ready.
+    const poll =
+      options.stdoutFile &&
+      setInterval(() => fileTail(options.stdoutFile).split("\n").forEach((line) => output.onLine?.(line)), 50);
+    output.onLine = (line) => {
+      if (options.ready.test(line)) {
+        clearTimeout(timer);
+        if (poll) clearInterval(poll);
+        output.onLine = undefined;
+        resolve();
+      }
+    };
+    void exited.then((code) => {
+      if (poll) clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before it was ready`));
+    });
+  });
+}
+
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
   const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, "a");
   const child = spawn(options.command, options.args, {
@@ -90,24 +143,7 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     stdio: ["ignore", stdoutFd ?? "pipe", "pipe"],
   });
   if (stdoutFd !== undefined) closeSync(stdoutFd); // the child has its own copy
-  // Output is read for as long as the process lives (a full pipe would block the child), but only its tail
-  // is kept, and it is split into lines only until the process is ready: a server that logs every request
-  // under load costs this process (which may be the load generator's) next to nothing.
-  let tail = "";
-  let cut = false;
-  let onLine: ((line: string) => void) | undefined;
-  for (const stream of [child.stdout, child.stderr].filter((s) => s !== null)) {
-    let partial = "";
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
-      tail += chunk;
-      if (tail.length > keptChars) [tail, cut] = [tail.slice(-keptChars), true];
-      if (!onLine) return;
-      const parts = (partial + chunk).split("\n");
-      partial = parts.pop() ?? "";
-      for (const line of parts) onLine?.(line.replace(ansiEscapes, ""));
-    });
-  }
+  const output = readOutput(child);
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
@@ -119,8 +155,8 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
   const managed: ManagedProcess = {
     pid: child.pid!,
     recentOutput: () => {
-      const lines = `${fileTail(options.stdoutFile)}${tail}`.replace(ansiEscapes, "").split("\n");
-      return (cut ? lines.slice(1) : lines).join("\n"); // once cut, the first line is a piece of one
+      const lines = `${fileTail(options.stdoutFile)}${output.tail}`.replace(ansiEscapes, "").split("\n");
+      return (output.cut ? lines.slice(1) : lines).join("\n");
     },
     exited,
     async stop(graceMs = 5000) {
@@ -132,28 +168,8 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
       signalGroup(child, "SIGKILL"); // anything of the group that outlived its leader
     },
   };
-
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
-    // Its stdout in a file: looked at every 50 ms until it is ready.
-    const poll = options.stdoutFile && setInterval(() => fileTail(options.stdoutFile).split("\n").forEach((line) => onLine?.(line)), 50);
-    onLine = (line) => {
-      if (options.ready.test(line)) {
-        clearTimeout(timer);
-        if (poll) clearInterval(poll);
-        onLine = undefined;
-        resolve();
-      }
-    };
-    void exited.then(() => poll && clearInterval(poll));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code}) before it was ready`));
-    });
-  });
   try {
-    await ready;
+    await readiness(options, output, exited);
   } catch (error) {
     await managed.stop();
     const what = [options.command, ...options.args].join(" ");
