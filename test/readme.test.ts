@@ -8,7 +8,7 @@
 // Not run: the quick start's own block (npm ci, npm start, npm test), and a block marked ```sh no-test, for a
 // command that cannot run here (a server that runs until stopped, a database, a git history, a host that does
 // not exist); guide/toolchain.md tells the reader so. The docs' links, to a file and to a heading, are
-// followed, and their prose is held to 120 characters a line.
+// followed, the files they name must be there, and their prose is held to 120 characters a line.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -133,6 +133,11 @@ describe("the docs' links and lines", () => {
       .split("\n")
       .filter((line) => line.length > 120 && !line.startsWith("|"));
     expect(long).toEqual([]);
+  });
+
+  it.each(docs)("$file: every file of the project it names is there", ({ text }) => {
+    const named = [...withoutCode(text).matchAll(/`((?:spec|generated|src|reference-crm|scripts|test|examples|guide)\/[\w./{}-]+)`/g)].map(([, path]) => path!);
+    expect(named.filter((path) => !existsSync(join(projectRoot, path)))).toEqual([]);
   });
 
   it("the README stays under 200 lines: it points, the guides walk", () => {
