@@ -14,23 +14,35 @@ import type { StoredCase, StoredCustomer } from "./stores/store.js";
 const batchSize = 1000;
 
 /** Copies every customer, then every case; returns how many of each it added, and how many were there already. */
-export async function copyToPostgres(dataDir: string, to: PostgresCrmStore): Promise<{ customers: number; cases: number; skipped: number }> {
+export async function copyToPostgres(
+  dataDir: string,
+  to: PostgresCrmStore,
+): Promise<{ customers: number; cases: number; skipped: number }> {
   const db = new Database(join(dataDir, "crm.sqlite"), { fileMustExist: true });
   const from = new SqliteCrmStore(db);
   /** The table's ids in order, a batch at a time. */
   function* idBatches(table: "customers" | "cases"): Generator<string[]> {
     const next = db.prepare(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`).pluck();
-    for (let ids = next.all("", batchSize) as string[]; ids.length > 0; ids = next.all(ids.at(-1), batchSize) as string[]) yield ids;
+    for (
+      let ids = next.all("", batchSize) as string[];
+      ids.length > 0;
+      ids = next.all(ids.at(-1), batchSize) as string[]
+    )
+      yield ids;
   }
   try {
     const copied = { customers: 0, cases: 0, skipped: 0 };
     for (const ids of idBatches("customers")) {
-      const added = await to.addExistingCustomers(await Promise.all(ids.map((id) => from.getCustomer(id) as Promise<StoredCustomer>))); // there: its id was just read
+      const added = await to.addExistingCustomers(
+        await Promise.all(ids.map((id) => from.getCustomer(id) as Promise<StoredCustomer>)),
+      ); // there: its id was just read
       copied.customers += added;
       copied.skipped += ids.length - added;
     }
     for (const ids of idBatches("cases")) {
-      const added = await to.addExistingCases(await Promise.all(ids.map((id) => from.getCase(id) as Promise<StoredCase>)));
+      const added = await to.addExistingCases(
+        await Promise.all(ids.map((id) => from.getCase(id) as Promise<StoredCase>)),
+      );
       copied.cases += added;
       copied.skipped += ids.length - added;
     }
@@ -46,7 +58,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     const to = await PostgresCrmStore.open();
     try {
       const { customers, cases, skipped } = await copyToPostgres(dataDir, to);
-      console.log(`copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL (${skipped} records were there already)`);
+      console.log(
+        `copied ${customers} customers and ${cases} cases from ${dataDir} to PostgreSQL (${skipped} records were there already)`,
+      );
     } finally {
       await to.close();
     }

@@ -50,15 +50,33 @@ export function profileFacts(profile: WithoutNulls<Schemas["BestMatchRequest"]>)
  * `linkUrl` where Khoros sent none (the vendor's Case requires one). What else Khoros sent stays in the
  * store and shows on the case page.
  */
-function answeredInteraction({ created, body, linkUrl = "", serviceId, service, contentType, author }: SentInteraction): Schemas["Interaction"] {
+function answeredInteraction({
+  created,
+  body,
+  linkUrl = "",
+  serviceId,
+  service,
+  contentType,
+  author,
+}: SentInteraction): Schemas["Interaction"] {
   const interaction: Schemas["Interaction"] = { created, body, linkUrl, serviceId, service, contentType };
-  if (author) interaction.author = { service: author.service, serviceId: author.serviceId, handle: author.handle, name: author.name, brandOwned: author.brandOwned };
+  if (author)
+    interaction.author = {
+      service: author.service,
+      serviceId: author.serviceId,
+      handle: author.handle,
+      name: author.name,
+      brandOwned: author.brandOwned,
+    };
   return interaction;
 }
 
 /** A 422 whose problem lies with the named fields (one `fields` entry each). */
 function invalidCustomer(error: { error: "field_validation_error"; message: string }, ...names: string[]) {
-  return { status: 422 as const, body: { ...error, fields: names.map((name) => ({ name, errorMessage: error.message })) } };
+  return {
+    status: 422 as const,
+    body: { ...error, fields: names.map((name) => ({ name, errorMessage: error.message })) },
+  };
 }
 
 type NamedCustomer = { field: string; id: string; refused?: never } | { refused: ReturnType<typeof invalidCustomer> };
@@ -70,7 +88,9 @@ type NamedCustomer = { field: string; id: string; refused?: never } | { refused:
 function namedCustomer(body: { customerId?: string; customId?: string }): NamedCustomer | undefined {
   const { customerId, customId } = body;
   if (customerId !== undefined && customId !== undefined && customerId !== customId) {
-    return { refused: invalidCustomer(errorBody("customerIdsDiffer", { customerId, customId }), "customerId", "customId") };
+    return {
+      refused: invalidCustomer(errorBody("customerIdsDiffer", { customerId, customId }), "customerId", "customId"),
+    };
   }
   if (customerId !== undefined) return { field: "customerId", id: customerId };
   if (customId !== undefined) return { field: "customId", id: customId };
@@ -91,7 +111,8 @@ function withLinks(publicUrl: string) {
 }
 
 type Links = ReturnType<typeof withLinks>;
-type CustomerOperations = "createCustomer" | "searchCustomers" | "bestmatchCustomers" | "findCustomer" | "updateCustomer" | "findCases";
+type CustomerOperations =
+  "createCustomer" | "searchCustomers" | "bestmatchCustomers" | "findCustomer" | "updateCustomer" | "findCases";
 
 const customerNotFound = (id: string) => ({ status: 404 as const, body: errorBody("customerNotFound", { id }) });
 const caseNotFound = (id: string) => ({ status: 404 as const, body: errorBody("caseNotFound", { id }) });
@@ -136,7 +157,9 @@ function caseHandlers(store: CrmStore, { crmCase }: Links): Pick<Handlers, "crea
       const named = namedCustomer(body)!; // the spec requires one of the two
       if (named.refused) return named.refused;
       const created = await store.createCase({ ...body, customerId: named.id });
-      return created ? { status: 201, body: crmCase(created) } : invalidCustomer(errorBody("unknownCustomerId", named), named.field);
+      return created
+        ? { status: 201, body: crmCase(created) }
+        : invalidCustomer(errorBody("unknownCustomerId", named), named.field);
     },
 
     async lookupCase({ path }) {
@@ -151,7 +174,8 @@ function caseHandlers(store: CrmStore, { crmCase }: Links): Pick<Handlers, "crea
         // A case keeps its customer, so this check cannot race with another update.
         const current = await store.getCase(path.id);
         if (!current) return caseNotFound(path.id);
-        if (current.customerId !== named.id) return invalidCustomer(errorBody("caseCustomerFixed", { ...named, caseId: path.id }), named.field);
+        if (current.customerId !== named.id)
+          return invalidCustomer(errorBody("caseCustomerFixed", { ...named, caseId: path.id }), named.field);
       }
       const updated = await store.updateCase(path.id, body);
       return updated ? { status: 201, body: crmCase(updated) } : caseNotFound(path.id);
@@ -165,9 +189,17 @@ export function createHandlers({ store, publicUrl }: CrmSettings): Handlers {
     ...customerHandlers(store, links),
     ...caseHandlers(store, links),
     async defineObjectStructures({ path }) {
-      const structure = Object.hasOwn(objectStructures, path.type) ? objectStructures[path.type as keyof typeof objectStructures] : undefined;
+      const structure = Object.hasOwn(objectStructures, path.type)
+        ? objectStructures[path.type as keyof typeof objectStructures]
+        : undefined;
       if (structure) return { status: 200, body: structure };
-      return { status: 404, body: errorBody("metaTypeNotSupported", { type: path.type, supported: Object.keys(objectStructures).join(" or ") }) };
+      return {
+        status: 404,
+        body: errorBody("metaTypeNotSupported", {
+          type: path.type,
+          supported: Object.keys(objectStructures).join(" or "),
+        }),
+      };
     },
   };
 }

@@ -40,10 +40,15 @@ const escapeHtml = (text: string) =>
 
 /** A value as the page shows it: "not set" and "empty" told apart from any text, which is escaped. */
 const shown = (value: string | undefined) =>
-  value === undefined ? '<span class="none">not set</span>' : value === "" ? '<span class="none">empty</span>' : escapeHtml(value);
+  value === undefined
+    ? '<span class="none">not set</span>'
+    : value === ""
+      ? '<span class="none">empty</span>'
+      : escapeHtml(value);
 
 /** Rows of a definition list: the label (from the spec's `x-label`) and the value. */
-const rows = (entries: [label: string, html: string][]) => entries.map(([label, html]) => `  <dt>${escapeHtml(label)}</dt><dd>${html}</dd>`).join("\n");
+const rows = (entries: [label: string, html: string][]) =>
+  entries.map(([label, html]) => `  <dt>${escapeHtml(label)}</dt><dd>${html}</dd>`).join("\n");
 
 function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
@@ -77,13 +82,17 @@ ${body}
 }
 
 function customerPage(customer: StoredCustomer): string {
-  const fields = objectStructures.customer.fields.map(({ name, label }): [string, string] => [label, shown((customer as Record<string, string>)[name])]);
+  const fields = objectStructures.customer.fields.map(({ name, label }): [string, string] => [
+    label,
+    shown((customer as Record<string, string>)[name]),
+  ]);
   const body = `<h1>Customer</h1>\n<div class="id">${escapeHtml(customer.id)}</div>\n<dl>\n${rows(fields)}\n</dl>`;
   return layout("Customer", body);
 }
 
 /** A link only to a web address: anything else (a `javascript:` URL, say) is shown as text. */
-const link = (url: string) => (/^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" rel="noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url));
+const link = (url: string) =>
+  /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" rel="noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url);
 
 /** A value Khoros sent that the page has no place for: text as it is, anything else as JSON; escaped. */
 const anyValue = (value: unknown) => escapeHtml(typeof value === "string" ? value : JSON.stringify(value));
@@ -96,8 +105,12 @@ function interactionItem(interaction: SentInteraction): string {
   const { author } = interaction;
   const who = author ? `${escapeHtml(author.name)} (@${escapeHtml(author.handle)})` : "";
   const more: [string, string][] = [
-    ...Object.entries(interaction).filter(([key]) => !headline.has(key)).map(([key, value]): [string, string] => [key, anyValue(value)]),
-    ...Object.entries(author ?? {}).filter(([key]) => key !== "name" && key !== "handle").map(([key, value]): [string, string] => [`author ${key}`, anyValue(value)]),
+    ...Object.entries(interaction)
+      .filter(([key]) => !headline.has(key))
+      .map(([key, value]): [string, string] => [key, anyValue(value)]),
+    ...Object.entries(author ?? {})
+      .filter(([key]) => key !== "name" && key !== "handle")
+      .map(([key, value]): [string, string] => [`author ${key}`, anyValue(value)]),
   ];
   return [
     `  <li><div class="meta">${escapeHtml(interaction.created)} · ${escapeHtml(interaction.service)} ${escapeHtml(interaction.contentType)} ${who}</div>`,
@@ -112,11 +125,17 @@ function casePage(crmCase: StoredCase, basePath: string): string {
   const fields: [string, string][] = [
     ["Number", escapeHtml(crmCase.number)],
     ["Status", escapeHtml(crmCase.status)],
-    ["Customer", `<a href="${escapeHtml(basePath + customerPagePath(crmCase.customerId))}">${escapeHtml(crmCase.customerId)}</a>`],
+    [
+      "Customer",
+      `<a href="${escapeHtml(basePath + customerPagePath(crmCase.customerId))}">${escapeHtml(crmCase.customerId)}</a>`,
+    ],
     ["Description", shown(crmCase.description)],
     ["Created", escapeHtml(crmCase.created)],
     ["Last updated", escapeHtml(crmCase.lastUpdated)],
-    ...objectStructures.case.fields.map(({ name, label }): [string, string] => [label, shown((crmCase as unknown as Record<string, string>)[name])]),
+    ...objectStructures.case.fields.map(({ name, label }): [string, string] => [
+      label,
+      shown((crmCase as unknown as Record<string, string>)[name]),
+    ]),
   ];
   const interactions = crmCase.interactions.map(interactionItem).join("\n");
   const body = [
@@ -162,7 +181,8 @@ function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, htm
     "Cache-Control": "no-store",
   };
   // The docs page carries its own policy; ours allow no script at all.
-  if (!ownPolicy) headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+  if (!ownPolicy)
+    headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
   res.writeHead(status, headers);
   res.end(req.method === "HEAD" ? undefined : html);
 }
@@ -171,7 +191,9 @@ function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, htm
 function recordOf(path: string): { kind: "customer" | "case"; id: string } | undefined {
   const match = /^\/agent\/(customers|cases)\/([^/]+)$/.exec(path);
   try {
-    return match ? { kind: match[1] === "customers" ? "customer" : "case", id: decodeURIComponent(match[2]!) } : undefined;
+    return match
+      ? { kind: match[1] === "customers" ? "customer" : "case", id: decodeURIComponent(match[2]!) }
+      : undefined;
   } catch {
     return undefined; // a malformed %-escape is no id
   }
@@ -206,9 +228,20 @@ export function createPages({ store, publicUrl, keyInShell, docsHtml, log = logT
     const requestPath = (req.url ?? "/").split("?")[0]!;
     const header = (name: string) => [req.headers[name] ?? []].flat().join(", ") || undefined;
     const logged = (status: number) =>
-      requestLog?.({ method: req.method ?? "", path: requestPath, status, requestId, ms: performance.now() - started, header });
+      requestLog?.({
+        method: req.method ?? "",
+        path: requestPath,
+        status,
+        requestId,
+        ms: performance.now() - started,
+        header,
+      });
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const body = errorBody("methodNotAllowed", { path: requestPath, method: req.method ?? "", allowed: "GET or HEAD" });
+      const body = errorBody("methodNotAllowed", {
+        path: requestPath,
+        method: req.method ?? "",
+        allowed: "GET or HEAD",
+      });
       sendError(req, res, 405, body, { requestId, headers: { Allow: "GET, HEAD" } });
       logged(405);
       return true;

@@ -22,7 +22,10 @@ export interface Sandbox {
   store: MemoryCrmStore;
 }
 
-export function createSandbox({ apiKey = "sandbox-key", url = "http://crm.sandbox.test" }: SandboxOptions = {}): Sandbox {
+export function createSandbox({
+  apiKey = "sandbox-key",
+  url = "http://crm.sandbox.test",
+}: SandboxOptions = {}): Sandbox {
   const store = new MemoryCrmStore();
   const handle = createFetchHandler({
     handlers: createHandlers({ store, publicUrl: url }),

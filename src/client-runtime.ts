@@ -91,13 +91,19 @@ export function createCaller(options: ClientOptions) {
   return async function call(operation: OperationInfo, input: CallInput = {}) {
     const accept = input.accept ?? "application/json";
     const asText = !/^application\/(.+\+)?json$/.test(accept);
-    const { data, error, response } = await client.request(operation.method as never, operation.path as never, {
-      body: input.body,
-      params: { header: input.headers, path: input.path, query: input.query },
-      headers: operation.apiKeyHeader ? { Accept: accept, [operation.apiKeyHeader]: options.apiKey } : { Accept: accept },
-      parseAs: asText ? "text" : "json",
-      signal: input.signal,
-    } as never);
+    const { data, error, response } = await client.request(
+      operation.method as never,
+      operation.path as never,
+      {
+        body: input.body,
+        params: { header: input.headers, path: input.path, query: input.query },
+        headers: operation.apiKeyHeader
+          ? { Accept: accept, [operation.apiKeyHeader]: options.apiKey }
+          : { Accept: accept },
+        parseAs: asText ? "text" : "json",
+        signal: input.signal,
+      } as never,
+    );
     // openapi-fetch JSON-parses every error body it can; a text answer must come back as the text.
     const body = response.ok ? data : asText && typeof error !== "string" ? JSON.stringify(error) : error;
     if (!operation.statuses.includes(response.status)) {

@@ -49,7 +49,10 @@ export interface FetchTransportOptions {
 }
 
 /** A fetch handler serving the pipeline. */
-export function createFetchTransport(respond: Pipeline, { requestLog }: FetchTransportOptions = {}): (request: Request) => Promise<Response> {
+export function createFetchTransport(
+  respond: Pipeline,
+  { requestLog }: FetchTransportOptions = {},
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const started = performance.now();
     const requestId = crypto.randomUUID();

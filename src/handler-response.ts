@@ -20,7 +20,8 @@ export function offContract(route: Route, result: unknown, validateBody: boolean
   if (!isPlainObject(result) || typeof result.status !== "number") return "the handler must return { status, body }";
   const documented = route.responses[result.status];
   if (!documented) return `status ${result.status} is not documented for ${route.operationId}`;
-  if (documented.mediaTypes.length === 0) return result.body === undefined ? undefined : `status ${result.status} has no body`;
+  if (documented.mediaTypes.length === 0)
+    return result.body === undefined ? undefined : `status ${result.status} has no body`;
   if (result.body === undefined) return `status ${result.status} needs a body`;
   if (validateBody && documented.validate && !documented.validate(result.body)) return documented.validate.errors;
   return undefined;
@@ -28,5 +29,7 @@ export function offContract(route: Route, result: unknown, validateBody: boolean
 
 /** The body of a checked result in a media type its status offers; undefined when its text is missing. */
 export function serialise(route: Route, result: HandlerResult, mediaType: string): string | undefined {
-  return mediaType === jsonMediaType ? JSON.stringify(result.body) : textFrom(result.body, route.responses[result.status]!.textFrom!);
+  return mediaType === jsonMediaType
+    ? JSON.stringify(result.body)
+    : textFrom(result.body, route.responses[result.status]!.textFrom!);
 }

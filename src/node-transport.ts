@@ -6,7 +6,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BodyRead, IncomingRequest } from "./incoming.js";
 import { describeError, logToStderr, type Pipeline, requestRecord } from "./pipeline.js";
 import { createNegotiation } from "./negotiation.js";
-import { createResponse, defaultBodyLimit, errorMediaTypes, errorText, jsonMediaType, type OutgoingResponse } from "./response.js";
+import {
+  createResponse,
+  defaultBodyLimit,
+  errorMediaTypes,
+  errorText,
+  jsonMediaType,
+  type OutgoingResponse,
+} from "./response.js";
 import type { ErrorBody } from "./server-errors.js";
 import type { LogEntry, RequestRecord } from "./types.js";
 
@@ -57,10 +64,16 @@ class NodeRequest implements IncomingRequest {
  * limit, and the connection lives on; a larger one, or one of unannounced length, closes the connection
  * instead of being read.
  */
-export function writeResponse(req: IncomingMessage, res: ServerResponse, response: OutgoingResponse, bodyLimit = defaultBodyLimit): void {
+export function writeResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: OutgoingResponse,
+  bodyLimit = defaultBodyLimit,
+): void {
   const { status, headers, body } = response;
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
-  const unreadBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > bodyLimit;
+  const unreadBody =
+    req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > bodyLimit;
   if (!req.complete && unreadBody) headers.Connection = "close";
   res.writeHead(status, headers);
   res.end(req.method === "HEAD" ? undefined : body);
@@ -73,7 +86,10 @@ export interface NodeTransportOptions {
 }
 
 /** A node:http request listener (and Express middleware) serving the pipeline. */
-export function createNodeListener(respond: Pipeline, { bodyLimit, requestLog, log = logToStderr }: NodeTransportOptions = {}): RequestListener {
+export function createNodeListener(
+  respond: Pipeline,
+  { bodyLimit, requestLog, log = logToStderr }: NodeTransportOptions = {},
+): RequestListener {
   return (req, res, next) => {
     const started = performance.now();
     const requestId = randomUUID();
@@ -99,13 +115,33 @@ const negotiateError = createNegotiation();
  * Sends an error in the contract's shape from code outside the pipeline (the reference CRM's pages, say):
  * JSON or its message in plain text by Accept, with a new request id unless given.
  */
-export function sendError(req: IncomingMessage, res: ServerResponse, status: number, body: ErrorBody, options: { requestId?: string; headers?: Record<string, string> } = {}): void {
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: ErrorBody,
+  options: { requestId?: string; headers?: Record<string, string> } = {},
+): void {
   const accept = req.headers.accept;
   const mediaType = negotiateError(typeof accept === "string" ? accept : undefined, errorMediaTypes) ?? jsonMediaType;
-  writeResponse(req, res, createResponse(status, options.requestId ?? randomUUID(), mediaType, errorText(mediaType, body), options.headers));
+  writeResponse(
+    req,
+    res,
+    createResponse(status, options.requestId ?? randomUUID(), mediaType, errorText(mediaType, body), options.headers),
+  );
 }
 
 /** Sends a JSON body from code outside the pipeline, with the headers every response carries. */
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, options: { requestId?: string; headers?: Record<string, string> } = {}): void {
-  writeResponse(req, res, createResponse(status, options.requestId ?? randomUUID(), jsonMediaType, JSON.stringify(body), options.headers));
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  options: { requestId?: string; headers?: Record<string, string> } = {},
+): void {
+  writeResponse(
+    req,
+    res,
+    createResponse(status, options.requestId ?? randomUUID(), jsonMediaType, JSON.stringify(body), options.headers),
+  );
 }

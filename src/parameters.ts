@@ -24,7 +24,11 @@ const integerRanges: Record<string, [bigint, bigint]> = {
 };
 
 /** A value that is not of its parameter's type, or out of its format's range. */
-const notA = (name: string, keyword: "type" | "format", params: Record<string, unknown>): ValidationError => ({ instancePath: `/${name}`, keyword, params });
+const notA = (name: string, keyword: "type" | "format", params: Record<string, unknown>): ValidationError => ({
+  instancePath: `/${name}`,
+  keyword,
+  params,
+});
 
 /** One value's text as the declared type, or the problem with it. */
 function coerce(name: string, text: string, type: ScalarType, format: string | undefined): unknown {
@@ -35,7 +39,9 @@ function coerce(name: string, text: string, type: ScalarType, format: string | u
       return text === "true" ? true : text === "false" ? false : notA(name, "type", { type });
     case "number": {
       const value = Number(text);
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(value) ? value : notA(name, "type", { type });
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(value)
+        ? value
+        : notA(name, "type", { type });
     }
     case "integer": {
       if (!/^[+-]?\d+$/.test(text)) return notA(name, "type", { type });
@@ -48,10 +54,16 @@ function coerce(name: string, text: string, type: ScalarType, format: string | u
   }
 }
 
-const isProblem = (value: unknown): value is ValidationError => typeof value === "object" && value !== null && "keyword" in value;
+const isProblem = (value: unknown): value is ValidationError =>
+  typeof value === "object" && value !== null && "keyword" in value;
 
 /** The raw text of a parameter in the request, as a list for an array; undefined when it is not sent. */
-function parameterText(request: IncomingRequest, parameter: ParameterSpec, pathValues: Readonly<Record<string, string>>, query: () => URLSearchParams): string | string[] | undefined {
+function parameterText(
+  request: IncomingRequest,
+  parameter: ParameterSpec,
+  pathValues: Readonly<Record<string, string>>,
+  query: () => URLSearchParams,
+): string | string[] | undefined {
   if (parameter.in === "path") return pathValues[parameter.name];
   if (parameter.in === "header") {
     const value = request.header(parameter.name.toLowerCase());
@@ -74,7 +86,11 @@ export interface ReadParameters {
 }
 
 /** Reads, and types, every parameter of the operation the request carries. */
-export function readParameters(request: IncomingRequest, parameters: readonly ParameterSpec[], pathValues: Readonly<Record<string, string>>): ReadParameters {
+export function readParameters(
+  request: IncomingRequest,
+  parameters: readonly ParameterSpec[],
+  pathValues: Readonly<Record<string, string>>,
+): ReadParameters {
   const read: ReadParameters = { values: {}, checked: {}, problems: [] };
   let query: URLSearchParams | undefined;
   const queryOnce = () => (query ??= new URL(request.url, "http://localhost").searchParams);
@@ -82,14 +98,20 @@ export function readParameters(request: IncomingRequest, parameters: readonly Pa
     const text = parameterText(request, parameter, pathValues, queryOnce);
     if (text === undefined) continue;
     const type = parameter.type === "array" ? parameter.items! : parameter.type;
-    const value = Array.isArray(text) ? text.map((t) => coerce(parameter.name, t, type, parameter.format)) : coerce(parameter.name, text, type, parameter.format);
+    const value = Array.isArray(text)
+      ? text.map((t) => coerce(parameter.name, t, type, parameter.format))
+      : coerce(parameter.name, text, type, parameter.format);
     const problem = Array.isArray(value) ? value.find(isProblem) : isProblem(value) ? value : undefined;
     if (problem) {
       read.problems.push(problem); // and nothing for the validator, which would only say it again
       continue;
     }
     (read.values[parameter.in] ??= {})[parameter.name] = value;
-    const checked = Array.isArray(value) ? value.map((v) => (typeof v === "bigint" ? Number(v) : v)) : typeof value === "bigint" ? Number(value) : value;
+    const checked = Array.isArray(value)
+      ? value.map((v) => (typeof v === "bigint" ? Number(v) : v))
+      : typeof value === "bigint"
+        ? Number(value)
+        : value;
     (read.checked[parameter.in] ??= {})[parameter.name] = checked;
   }
   return read;

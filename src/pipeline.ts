@@ -7,9 +7,23 @@ import { type HandlerResult, offContract, serialise } from "./handler-response.j
 import { type IncomingRequest, pathOf } from "./incoming.js";
 import { createNegotiation, type Negotiate } from "./negotiation.js";
 import { maxBodyDepth, readJsonObject } from "./request-body.js";
-import { createResponse, defaultBodyLimit, errorMediaTypes, errorText, jsonMediaType, type OutgoingResponse } from "./response.js";
+import {
+  createResponse,
+  defaultBodyLimit,
+  errorMediaTypes,
+  errorText,
+  jsonMediaType,
+  type OutgoingResponse,
+} from "./response.js";
 import { createRouter, normalizeBasePath, relativePath, type RouteMatch } from "./router.js";
-import { alternatives, type ErrorBody, type ErrorCatalogue, errorFrom, type RuntimeSituation, sizeInWords } from "./server-errors.js";
+import {
+  alternatives,
+  type ErrorBody,
+  type ErrorCatalogue,
+  errorFrom,
+  type RuntimeSituation,
+  sizeInWords,
+} from "./server-errors.js";
 import type { GeneratedApi, Handler, LogEntry, RequestRecord, Route, ServerOptions } from "./types.js";
 import { validate } from "./validation.js";
 
@@ -49,13 +63,20 @@ interface Routed {
 }
 
 /** An error in the media type Accept prefers among those its status offers (JSON when none is acceptable). */
-function errorResponse(settings: Settings, call: Pick<Routed, "request" | "requestId"> & { route?: Route }, status: number, body: ErrorBody, headers?: Record<string, string>) {
+function errorResponse(
+  settings: Settings,
+  call: Pick<Routed, "request" | "requestId"> & { route?: Route },
+  status: number,
+  body: ErrorBody,
+  headers?: Record<string, string>,
+) {
   const offered = call.route?.responses[status]?.mediaTypes ?? errorMediaTypes;
   const mediaType = settings.negotiate(call.request.header("accept"), offered) ?? jsonMediaType;
   return createResponse(status, call.requestId, mediaType, errorText(mediaType, body), headers);
 }
 
-const runtimeError = (settings: Settings, situation: RuntimeSituation, values?: Record<string, string>) => errorFrom(settings.catalogue, situation, values);
+const runtimeError = (settings: Settings, situation: RuntimeSituation, values?: Record<string, string>) =>
+  errorFrom(settings.catalogue, situation, values);
 
 /** Route: the operation of the method and path under the base path, or the contract's 404 or 405. */
 function route(settings: Settings, request: IncomingRequest, requestId: string): Routed | PipelineResult {
@@ -64,16 +85,29 @@ function route(settings: Settings, request: IncomingRequest, requestId: string):
   if (found.found) return { request, requestId, route: found.route, pathValues: found.pathValues };
   const call = { request, requestId };
   const requestPath = pathOf(request.url);
-  if (found.status === 404) return { response: errorResponse(settings, call, 404, runtimeError(settings, "notFound", { path: requestPath })), notInApi: true };
+  if (found.status === 404)
+    return {
+      response: errorResponse(settings, call, 404, runtimeError(settings, "notFound", { path: requestPath })),
+      notInApi: true,
+    };
   const allowed = { path: requestPath, method: request.method, allowed: alternatives(found.allowed) };
-  return { response: errorResponse(settings, call, 405, runtimeError(settings, "methodNotAllowed", allowed), { Allow: found.allowed.join(", ") }) };
+  return {
+    response: errorResponse(settings, call, 405, runtimeError(settings, "methodNotAllowed", allowed), {
+      Allow: found.allowed.join(", "),
+    }),
+  };
 }
 
 /** Negotiate: a 406 when Accept allows none of the operation's media types. */
 function refuseUnacceptable(settings: Settings, call: Routed): OutgoingResponse | undefined {
   const offered = settings.offered.get(call.route)!;
   if (offered.length === 0 || settings.negotiate(call.request.header("accept"), offered)) return undefined;
-  return errorResponse(settings, call, 406, runtimeError(settings, "notAcceptable", { mediaTypes: alternatives(offered) }));
+  return errorResponse(
+    settings,
+    call,
+    406,
+    runtimeError(settings, "notAcceptable", { mediaTypes: alternatives(offered) }),
+  );
 }
 
 /** Authenticate: the name of the key presented in one of the operation's key headers, or a 401. */
@@ -83,11 +117,19 @@ function authenticate(settings: Settings, call: Routed): { apiKeyId?: string } |
   let apiKeyId: string | undefined;
   for (const header of settings.keyHeaders.get(route)!) apiKeyId ??= settings.checkKey(request.header(header));
   if (apiKeyId) return { apiKeyId };
-  return errorResponse(settings, call, 401, runtimeError(settings, "invalidApiKey", { header: route.apiKeyHeaders.join(" or ") }));
+  return errorResponse(
+    settings,
+    call,
+    401,
+    runtimeError(settings, "invalidApiKey", { header: route.apiKeyHeaders.join(" or ") }),
+  );
 }
 
 /** Read the body: the JSON object the operation takes (none when it takes none), or why it cannot be read. */
-async function readBody(settings: Settings, call: Routed): Promise<{ body?: Record<string, unknown> } | OutgoingResponse | "aborted"> {
+async function readBody(
+  settings: Settings,
+  call: Routed,
+): Promise<{ body?: Record<string, unknown> } | OutgoingResponse | "aborted"> {
   const { route, request } = call;
   if (!route.body || (!request.hasBody && !route.body.required)) return {};
   const read = await readJsonObject(request, settings.bodyLimit);
@@ -98,7 +140,11 @@ async function readBody(settings: Settings, call: Routed): Promise<{ body?: Reco
 }
 
 /** Call the handler, check what it returns, and serialise it; a 500 (logged) when it throws or is off-contract. */
-async function callHandler(settings: Settings, call: Routed, input: Record<string, unknown>): Promise<OutgoingResponse> {
+async function callHandler(
+  settings: Settings,
+  call: Routed,
+  input: Record<string, unknown>,
+): Promise<OutgoingResponse> {
   const { request, requestId, route } = call;
   const failed = (message: string, detail: unknown) => {
     settings.log({ level: "error", requestId, operationId: route.operationId, message, detail });
@@ -144,7 +190,8 @@ async function steps(settings: Settings, request: IncomingRequest, requestId: st
 export function createPipeline<Handlers>(api: GeneratedApi<Handlers>, options: ServerOptions<Handlers>) {
   const routes = Object.values(api.routes) as Route[];
   const handlers = options.handlers as Record<string, Handler<unknown>>;
-  for (const route of routes) if (typeof handlers[route.operationId] !== "function") throw new Error(`No handler for ${route.operationId}.`);
+  for (const route of routes)
+    if (typeof handlers[route.operationId] !== "function") throw new Error(`No handler for ${route.operationId}.`);
   const settings: Settings = {
     catalogue: api.errorCatalogue,
     handlers,
@@ -163,7 +210,12 @@ export function createPipeline<Handlers>(api: GeneratedApi<Handlers>, options: S
     try {
       return await steps(settings, request, requestId);
     } catch (thrown) {
-      settings.log({ level: "error", requestId, message: "The request failed unexpectedly.", detail: describeError(thrown) });
+      settings.log({
+        level: "error",
+        requestId,
+        message: "The request failed unexpectedly.",
+        detail: describeError(thrown),
+      });
       return { response: errorResponse(settings, { request, requestId }, 500, runtimeError(settings, "unexpected")) };
     }
   };
@@ -172,8 +224,21 @@ export function createPipeline<Handlers>(api: GeneratedApi<Handlers>, options: S
 export type Pipeline = ReturnType<typeof createPipeline>;
 
 /** What a request log is told of a request and its response. */
-export function requestRecord(request: IncomingRequest, requestId: string, status: number, route: Route | undefined, started: number): RequestRecord {
-  const record: RequestRecord = { method: request.method, path: pathOf(request.url), status, requestId, ms: performance.now() - started, header: (name) => request.header(name) };
+export function requestRecord(
+  request: IncomingRequest,
+  requestId: string,
+  status: number,
+  route: Route | undefined,
+  started: number,
+): RequestRecord {
+  const record: RequestRecord = {
+    method: request.method,
+    path: pathOf(request.url),
+    status,
+    requestId,
+    ms: performance.now() - started,
+    header: (name) => request.header(name),
+  };
   if (route) Object.assign(record, { operationId: route.operationId, route: route.path });
   return record;
 }

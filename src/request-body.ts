@@ -21,7 +21,8 @@ function isWellFormedJson(text: string, value: unknown): boolean {
   while (pending.length > 0) {
     const node = pending.pop();
     if (typeof node === "string" && !node.isWellFormed()) return false;
-    if (Array.isArray(node)) for (const item of node) pending.push(item); // not push(...node): a long array would overflow the stack
+    if (Array.isArray(node))
+      for (const item of node) pending.push(item); // not push(...node): a long array would overflow the stack
     else if (isPlainObject(node)) {
       for (const [key, child] of Object.entries(node)) {
         if (!key.isWellFormed()) return false;
@@ -85,9 +86,13 @@ export type JsonBody =
  * dropped (see settleBody): no validator or handler ever sees one.
  */
 export async function readJsonObject(request: IncomingRequest, limit: number): Promise<JsonBody> {
-  if (!isJsonContentType(request.header("content-type"))) return { ok: false, situation: "wrongContentType", status: 400 };
+  if (!isJsonContentType(request.header("content-type")))
+    return { ok: false, situation: "wrongContentType", status: 400 };
   const read = await request.readBody(limit);
-  if (!read.ok) return read.reason === "too_large" ? { ok: false, situation: "payloadTooLarge", status: 413 } : { ok: false, situation: "aborted" };
+  if (!read.ok)
+    return read.reason === "too_large"
+      ? { ok: false, situation: "payloadTooLarge", status: 413 }
+      : { ok: false, situation: "aborted" };
   if (read.bytes.length === 0) return { ok: false, situation: "emptyBody", status: 400 };
   let text: string;
   try {

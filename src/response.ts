@@ -16,7 +16,13 @@ export interface OutgoingResponse {
 }
 
 /** A response with the headers every response carries (and its Content-Type, when it has a body). */
-export function createResponse(status: number, requestId: string, mediaType?: string, body?: string, extra?: Record<string, string>): OutgoingResponse {
+export function createResponse(
+  status: number,
+  requestId: string,
+  mediaType?: string,
+  body?: string,
+  extra?: Record<string, string>,
+): OutgoingResponse {
   const headers: Record<string, string> = { "X-Request-Id": requestId, "X-Content-Type-Options": "nosniff" };
   if (body !== undefined) headers["Content-Type"] = `${mediaType}; charset=utf-8`;
   if (extra) Object.assign(headers, extra);
@@ -24,4 +30,5 @@ export function createResponse(status: number, requestId: string, mediaType?: st
 }
 
 /** An error body in a media type: the JSON, or its message as plain text. */
-export const errorText = (mediaType: string, body: ErrorBody) => (mediaType === jsonMediaType ? JSON.stringify(body) : body.message);
+export const errorText = (mediaType: string, body: ErrorBody) =>
+  mediaType === jsonMediaType ? JSON.stringify(body) : body.message;

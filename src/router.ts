@@ -80,7 +80,8 @@ export function createRouter<R extends RoutedPath>(routes: readonly R[], method:
     for (const matcher of matchers) {
       const values = matcher.pattern.exec(path);
       if (!values) continue;
-      const route = matcher.byMethod.get(requestMethod) ?? (requestMethod === "HEAD" ? matcher.byMethod.get("GET") : undefined);
+      const route =
+        matcher.byMethod.get(requestMethod) ?? (requestMethod === "HEAD" ? matcher.byMethod.get("GET") : undefined);
       let pathValues: Record<string, string>;
       try {
         pathValues = Object.fromEntries(matcher.names.map((name, i) => [name, decodeURIComponent(values[i + 1]!)]));

@@ -67,7 +67,11 @@ export function fillMessage(template: string, values: Readonly<Record<string, st
 }
 
 /** The error body of a catalogue situation. */
-export function errorFrom(catalogue: ErrorCatalogue, situation: string, values?: Readonly<Record<string, string>>): ErrorBody {
+export function errorFrom(
+  catalogue: ErrorCatalogue,
+  situation: string,
+  values?: Readonly<Record<string, string>>,
+): ErrorBody {
   const entry = catalogue[situation];
   if (!entry) throw new Error(`The error catalogue has no situation ${situation}.`);
   return { error: entry.error, message: fillMessage(entry.message, values) };
@@ -168,7 +172,8 @@ function withAlternativesMerged(found: readonly ValidationError[]): ValidationEr
   for (const choice of found) {
     if ((choice.keyword !== "anyOf" && choice.keyword !== "oneOf") || choice.schemaPath === undefined) continue;
     const branches = merged.filter((e) => e.schemaPath?.startsWith(`${choice.schemaPath}/`));
-    const all = (keyword: string) => branches.length > 0 && branches.every((e) => e.keyword === keyword && e.instancePath === choice.instancePath);
+    const all = (keyword: string) =>
+      branches.length > 0 && branches.every((e) => e.keyword === keyword && e.instancePath === choice.instancePath);
     const others = merged.filter((e) => e !== choice && !branches.includes(e));
     let replacement: ValidationError[];
     if (all("required")) {
@@ -180,7 +185,11 @@ function withAlternativesMerged(found: readonly ValidationError[]): ValidationEr
       replacement = others.length > 0 ? [] : closestBranch(choice, branches);
     }
     const at = branches.length > 0 ? merged.indexOf(branches[0]!) : merged.indexOf(choice);
-    merged = [...merged.slice(0, at).filter((e) => others.includes(e)), ...replacement, ...merged.slice(at).filter((e) => others.includes(e))];
+    merged = [
+      ...merged.slice(0, at).filter((e) => others.includes(e)),
+      ...replacement,
+      ...merged.slice(at).filter((e) => others.includes(e)),
+    ];
   }
   return merged;
 }

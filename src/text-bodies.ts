@@ -12,7 +12,9 @@ export function textFrom(body: unknown, path: string): string | undefined {
       if (!values.every(Array.isArray)) return undefined;
       values = values.flat();
     } else {
-      values = values.map((value) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[step] : undefined));
+      values = values.map((value) =>
+        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[step] : undefined,
+      );
     }
   }
   return values.every((value) => typeof value === "string") ? values.join("\n") : undefined;

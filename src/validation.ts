@@ -3,13 +3,23 @@
 // the schema does not have; otherwise 422 listing every problem where the operation documents a 422, else 400.
 import type { IncomingRequest } from "./incoming.js";
 import { type ParameterLocation, readParameters } from "./parameters.js";
-import { errorFrom, invalidInputSituation, type ErrorBody, type ErrorCatalogue, type FieldError, fieldErrorsOf, unknownPropertyOf, type ValidationError } from "./server-errors.js";
+import {
+  errorFrom,
+  invalidInputSituation,
+  type ErrorBody,
+  type ErrorCatalogue,
+  type FieldError,
+  fieldErrorsOf,
+  unknownPropertyOf,
+  type ValidationError,
+} from "./server-errors.js";
 import type { FieldsShape, Route, Validator } from "./types.js";
 
 /** What a handler is given: the typed parameters by location. */
 export type ParameterValues = Partial<Record<ParameterLocation, Record<string, unknown>>>;
 
-export type Validation = { valid: true; parameters: ParameterValues } | { valid: false; status: 400 | 422; body: ErrorBody };
+export type Validation =
+  { valid: true; parameters: ParameterValues } | { valid: false; status: 400 | 422; body: ErrorBody };
 
 /** `fields` as the response's schema has it. */
 function withFields(body: ErrorBody, problems: FieldError[], shape: FieldsShape | undefined): ErrorBody {
@@ -22,7 +32,11 @@ function withFields(body: ErrorBody, problems: FieldError[], shape: FieldsShape 
 const parameterValidators = new WeakMap<Route, [ParameterLocation, Validator][]>();
 const validatorsOf = (route: Route) => {
   let found = parameterValidators.get(route);
-  if (!found) parameterValidators.set(route, (found = Object.entries(route.validateParameters) as [ParameterLocation, Validator][]));
+  if (!found)
+    parameterValidators.set(
+      route,
+      (found = Object.entries(route.validateParameters) as [ParameterLocation, Validator][]),
+    );
   return found;
 };
 
@@ -40,7 +54,13 @@ function parameterViolations(route: Route, checked: ParameterValues, mistyped: V
 }
 
 /** Validates a routed request's parameters and (already parsed) body. */
-export function validate(route: Route, request: IncomingRequest, pathValues: Readonly<Record<string, string>>, body: unknown, catalogue: ErrorCatalogue): Validation {
+export function validate(
+  route: Route,
+  request: IncomingRequest,
+  pathValues: Readonly<Record<string, string>>,
+  body: unknown,
+  catalogue: ErrorCatalogue,
+): Validation {
   const { values, checked, problems } = readParameters(request, route.parameters, pathValues);
   const violations = parameterViolations(route, checked, problems);
   if (body !== undefined && !route.body!.validate(body)) {
@@ -48,12 +68,22 @@ export function validate(route: Route, request: IncomingRequest, pathValues: Rea
     const unknown = unknownPropertyOf(bodyViolations);
     if (unknown !== undefined) {
       const unknownField = errorFrom(catalogue, "unknownField", { name: unknown });
-      return { valid: false, status: 400, body: withFields(unknownField, [{ name: unknown, errorMessage: unknownField.message }], route.errorFields[400]) };
+      return {
+        valid: false,
+        status: 400,
+        body: withFields(unknownField, [{ name: unknown, errorMessage: unknownField.message }], route.errorFields[400]),
+      };
     }
     violations.push(...bodyViolations);
   }
   if (violations.length === 0) return { valid: true, parameters: values };
   const fields = fieldErrorsOf(violations);
-  const error = errorFrom(catalogue, invalidInputSituation(route.invalidStatus), { problems: fields.map((f) => f.errorMessage).join(" ") });
-  return { valid: false, status: route.invalidStatus, body: withFields(error, fields, route.errorFields[route.invalidStatus]) };
+  const error = errorFrom(catalogue, invalidInputSituation(route.invalidStatus), {
+    problems: fields.map((f) => f.errorMessage).join(" "),
+  });
+  return {
+    valid: false,
+    status: route.invalidStatus,
+    body: withFields(error, fields, route.errorFields[route.invalidStatus]),
+  };
 }

@@ -36,7 +36,9 @@ describe("the version rules", () => {
     const { exitCode, report } = judge(base, edited("1.1.0", removeStatus), "HEAD~1");
     expect(exitCode).toBe(1);
     expect(report).toContain("- **Breaking:** POST /widgets: removed response 422");
-    expect(lastLine(report)).toMatch(/^check:breaking: FAILED: 1 breaking change\(s\)\. If they are meant, raise info.version to 2\.0\.0/);
+    expect(lastLine(report)).toMatch(
+      /^check:breaking: FAILED: 1 breaking change\(s\)\. If they are meant, raise info.version to 2\.0\.0/,
+    );
   });
 
   it("pass a breaking change declared by a new major version, with the changelog entry", () => {
@@ -56,7 +58,9 @@ describe("the version rules", () => {
     const { exitCode, report } = judge(base, edited("1.0.0", addProperty), "HEAD~1");
     expect(exitCode).toBe(1);
     expect(report).toContain("## 1.1.0");
-    expect(lastLine(report)).toMatch(/^check:breaking: FAILED: the contract changed but info.version is still 1\.0\.0: raise it to 1\.1\.0/);
+    expect(lastLine(report)).toMatch(
+      /^check:breaking: FAILED: the contract changed but info.version is still 1\.0\.0: raise it to 1\.1\.0/,
+    );
   });
 
   it("pass a compatible change with a raised version, listing it for the changelog", () => {
@@ -74,7 +78,11 @@ describe("the version rules", () => {
   });
 
   it("want a version bump for edits it does not classify", () => {
-    const { exitCode, report } = judge(base, edited("1.0.0", (s) => (s.servers = [{ url: "https://crm.test" }])), "HEAD~1");
+    const { exitCode, report } = judge(
+      base,
+      edited("1.0.0", (s) => (s.servers = [{ url: "https://crm.test" }])),
+      "HEAD~1",
+    );
     expect(exitCode).toBe(1);
     expect(report).toContain("- other edits (servers, tags, …): see `git diff HEAD~1 -- spec/`");
   });
@@ -89,13 +97,20 @@ describe("the version rules", () => {
 describe("npm run check:breaking -- <ref>", () => {
   let repo: string;
   const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.test", ...args], { cwd: repo, stdio: "pipe" });
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [packageBin("tsx", "tsx"), join(projectRoot, "scripts/contract/check-breaking.ts"), ...args], {
+    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.test", ...args], {
       cwd: repo,
-      encoding: "utf8",
-      env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+      stdio: "pipe",
     });
+  const run = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [packageBin("tsx", "tsx"), join(projectRoot, "scripts/contract/check-breaking.ts"), ...args],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+      },
+    );
 
   beforeAll(() => {
     repo = mkdtempSync(join(tmpdir(), "check-breaking-repo-"));

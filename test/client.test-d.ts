@@ -41,7 +41,8 @@ describe("createCustomer types", () => {
       expectTypeOf(result.data.url).toEqualTypeOf<string>();
     }
     if (result.status === 422) expectTypeOf(result.data.fields).toEqualTypeOf<components["schemas"]["FieldError"][]>();
-    if (result.status === 400) expectTypeOf(result.data.fields).toEqualTypeOf<components["schemas"]["FieldError"] | undefined>();
+    if (result.status === 400)
+      expectTypeOf(result.data.fields).toEqualTypeOf<components["schemas"]["FieldError"] | undefined>();
     expectTypeOf(result.status).toEqualTypeOf<201 | 400 | 401 | 406 | 413 | 422 | 500>();
   });
 
@@ -61,7 +62,10 @@ describe("the other operations' types", () => {
   });
 
   it("types integer headers as number or bigint, and text headers as strings", () => {
-    void client.lookupCase({ path: { id: "c" }, headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 } });
+    void client.lookupCase({
+      path: { id: "c" },
+      headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 },
+    });
     // @ts-expect-error x-sf-initiative is an integer on lookupCase
     void client.lookupCase({ path: { id: "c" }, headers: { "x-sf-initiative": "7" } });
     // @ts-expect-error x-sf-initiative is a string on createCustomer

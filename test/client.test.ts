@@ -43,26 +43,42 @@ describe("createCustomer request", () => {
 
 describe("createCustomer result", () => {
   it("carries the parsed Customer on 201", async () => {
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(201, JSON.stringify(customer), "application/json") });
+    const client = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      ...recordingFetch(201, JSON.stringify(customer), "application/json"),
+    });
     const result = await client.createCustomer({});
     expect(result).toMatchObject({ status: 201, data: customer });
   });
 
   it("carries the parsed error body on a documented error status", async () => {
     const body = { error: "field_validation_error", message: "m", fields: [{ name: "x", errorMessage: "y" }] };
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(422, JSON.stringify(body), "application/json") });
+    const client = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      ...recordingFetch(422, JSON.stringify(body), "application/json"),
+    });
     const result = await client.createCustomer({});
     expect(result).toMatchObject({ status: 422, data: body });
   });
 
   it("returns plain-text bodies as the exact text, even when the text looks like JSON", async () => {
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(400, "42", "text/plain") });
+    const client = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      ...recordingFetch(400, "42", "text/plain"),
+    });
     const result = await client.createCustomer({}, { accept: "text/plain" });
     expect(result).toMatchObject({ status: 400, data: "42" });
   });
 
   it("throws UnexpectedResponseError on a status the spec does not document", async () => {
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(404, '{"error":"not_found"}', "application/json") });
+    const client = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      ...recordingFetch(404, '{"error":"not_found"}', "application/json"),
+    });
     const failure = await client.createCustomer({}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UnexpectedResponseError);
     expect(failure).toMatchObject({ status: 404, body: { error: "not_found" } });
@@ -73,25 +89,36 @@ describe("the other operations' shapes", () => {
   it("fills path parameters, sends integer headers (bigints too) as text, and the key on every secured operation", async () => {
     const { fetch, requests } = recordingFetch(200, JSON.stringify(customer), "application/json");
     const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch });
-    await client.findCustomer({ path: { id: "cus 1/2" }, headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 } });
+    await client.findCustomer({
+      path: { id: "cus 1/2" },
+      headers: { "x-sf-initiative": 9223372036854775807n, "x-sf-company-id": 7 },
+    });
     const [request] = requests;
     expect([request!.method, request!.url]).toEqual(["GET", "http://crm.test/customer/cus%201%2F2"]);
-    expect([request!.headers.get("x-sf-initiative"), request!.headers.get("x-sf-company-id"), request!.headers.get("authorization")]).toEqual([
-      "9223372036854775807",
-      "7",
-      "k",
-    ]);
+    expect([
+      request!.headers.get("x-sf-initiative"),
+      request!.headers.get("x-sf-company-id"),
+      request!.headers.get("authorization"),
+    ]).toEqual(["9223372036854775807", "7", "k"]);
   });
 
   it("gives a 204 as a result without data", async () => {
-    const client = createClient({ baseUrl: "http://crm.test", apiKey: "k", fetch: async () => new Response(null, { status: 204 }) });
+    const client = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      fetch: async () => new Response(null, { status: 204 }),
+    });
     const result = await client.searchCustomers({ customSearchableCustomerFieldOne: "nobody" });
     expect([result.status, result.data]).toEqual([204, undefined]);
   });
 
   it("gives a list as an array in JSON and as the text (one url per line) in text/plain", async () => {
     const list = [customer, { ...customer, id: "c2", url: "https://crm.test/agent/customers/c2" }];
-    const json = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(200, JSON.stringify(list), "application/json") });
+    const json = createClient({
+      baseUrl: "http://crm.test",
+      apiKey: "k",
+      ...recordingFetch(200, JSON.stringify(list), "application/json"),
+    });
     expect((await json.bestmatchCustomers({ screenName: "@a" })).data).toEqual(list);
     const lines = list.map((c) => c.url).join("\n");
     const text = createClient({ baseUrl: "http://crm.test", apiKey: "k", ...recordingFetch(200, lines, "text/plain") });

@@ -13,7 +13,14 @@ import type { SentInteraction, StoredCase, StoredCustomer } from "../reference-c
 import { projectRoot } from "../scripts/shared/paths.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 
-const interaction = (body: string): SentInteraction => ({ created: "2026-11-27T09:10:00Z", body, linkUrl: "https://social.example/1", serviceId: "1", service: "facebook", contentType: "post" });
+const interaction = (body: string): SentInteraction => ({
+  created: "2026-11-27T09:10:00Z",
+  body,
+  linkUrl: "https://social.example/1",
+  serviceId: "1",
+  service: "facebook",
+  contentType: "post",
+});
 
 describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", () => {
   let dataDir: string;
@@ -31,13 +38,25 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
     const sqlite = SqliteCrmStore.open(dataDir);
     // More than one batch of customers, and fields of every kind: Unicode, U+0000, empty, absent.
     const customers: StoredCustomer[] = await Promise.all([
-      sqlite.createCustomer({ customSearchableCustomerFieldOne: "Zoë 日本語 \u0000 😀", customSearchableCustomerFieldTwo: "", customNonSearchableCustomerFieldOne: "x" }),
+      sqlite.createCustomer({
+        customSearchableCustomerFieldOne: "Zoë 日本語 \u0000 😀",
+        customSearchableCustomerFieldTwo: "",
+        customNonSearchableCustomerFieldOne: "x",
+      }),
       ...Array.from({ length: 1500 }, (_, i) => sqlite.createCustomer({ customSearchableCustomerFieldTwo: `C-${i}` })),
     ]);
     const [jane, other] = customers;
-    const opened = (await sqlite.createCase({ customerId: jane!.id, title: "Open ✓", customCasePropertyOne: "", interactions: [interaction("one"), interaction("two")] }))!;
+    const opened = (await sqlite.createCase({
+      customerId: jane!.id,
+      title: "Open ✓",
+      customCasePropertyOne: "",
+      interactions: [interaction("one"), interaction("two")],
+    }))!;
     const closed = (await sqlite.createCase({ customerId: other!.id, title: "Closed", description: "long" }))!;
-    await sqlite.updateCase(closed.id, { status: "closed", interactions: [{ ...interaction("three"), linkUrl: undefined, mood: "kept" }] });
+    await sqlite.updateCase(closed.id, {
+      status: "closed",
+      interactions: [{ ...interaction("three"), linkUrl: undefined, mood: "kept" }],
+    });
     const cases = (await Promise.all([opened, closed].map((c) => sqlite.getCase(c.id)))) as StoredCase[];
     await sqlite.close();
 
@@ -46,14 +65,22 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
       expect(await copyToPostgres(dataDir, postgres)).toEqual({ customers: 1501, cases: 2, skipped: 0 });
       for (const customer of customers) expect(await postgres.getCustomer(customer.id)).toEqual(customer);
       for (const stored of cases) expect(await postgres.getCase(stored.id)).toEqual(stored);
-      expect(await postgres.searchCustomers({ customSearchableCustomerFieldOne: "ZOË 日本語 \u0000 😀" }, 10)).toEqual([jane]);
+      expect(await postgres.searchCustomers({ customSearchableCustomerFieldOne: "ZOË 日本語 \u0000 😀" }, 10)).toEqual([
+        jane,
+      ]);
       expect(await postgres.listCases(other!.id)).toEqual([cases[1]]);
 
-      const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "reference-crm/copy-to-postgres.ts"], {
-        cwd: projectRoot,
-        env: { ...process.env, DATA_DIR: dataDir, ...database.env },
-      });
-      expect(run.stdout).toBe(`copied 0 customers and 0 cases from ${dataDir} to PostgreSQL (1503 records were there already)\n`);
+      const run = await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", "reference-crm/copy-to-postgres.ts"],
+        {
+          cwd: projectRoot,
+          env: { ...process.env, DATA_DIR: dataDir, ...database.env },
+        },
+      );
+      expect(run.stdout).toBe(
+        `copied 0 customers and 0 cases from ${dataDir} to PostgreSQL (1503 records were there already)\n`,
+      );
       expect(await postgres.count()).toBe(1501);
       expect((await postgres.createCase({ customerId: jane!.id, title: "After the copy" }))!.number).toBe("00000003");
     } finally {

@@ -2,7 +2,17 @@
 // editors' atomic saves (temp file renamed over the original) each give theirs, never naming the temp file;
 // a save during a cycle gets one more cycle; a broken save gives one line and keeps the last good output;
 // a failing watcher gives one line; stopping it stops its mock too.
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,7 +31,11 @@ const paths = (dir: string) => ({
   docs: join(dir, "docs/index.html"),
 });
 const cycleLine = /^\d\d:\d\d:\d\d (.+) · (lint ok|lint: .+|lint could not run) · (.+) · \d+\.\d s$/;
-const linesAbout = (file: string) => dev.recentOutput().split("\n").filter((line) => line.includes(`${file} changed`));
+const linesAbout = (file: string) =>
+  dev
+    .recentOutput()
+    .split("\n")
+    .filter((line) => line.includes(`${file} changed`));
 
 /** Waits (polling dev's output) until the file has `count` cycle lines, and returns the last. */
 async function lineNumber(count: number, file: string): Promise<string> {
@@ -79,7 +93,18 @@ beforeAll(async () => {
   const { spec, generated, docs } = paths(scratch);
   dev = await startProcess({
     command: process.execPath,
-    args: [packageBin("tsx", "tsx"), join(projectRoot, "scripts/contract/dev.ts"), "--spec", spec, "--generated", generated, "--docs", docs, "--port", String(port)],
+    args: [
+      packageBin("tsx", "tsx"),
+      join(projectRoot, "scripts/contract/dev.ts"),
+      "--spec",
+      spec,
+      "--generated",
+      generated,
+      "--docs",
+      docs,
+      "--port",
+      String(port),
+    ],
     cwd: projectRoot,
     env: { ...process.env, REDOCLY_TELEMETRY: "off" },
     ready: /^dev: watching /,
@@ -94,11 +119,15 @@ afterAll(async () => {
 
 describe("npm run dev", () => {
   it("starts with a full cycle: generated/, the docs and the mock", async () => {
-    const start = dev.recentOutput().split("\n").find((line) => line.includes(" start · "));
+    const start = dev
+      .recentOutput()
+      .split("\n")
+      .find((line) => line.includes(" start · "));
     expect(start).toMatch(cycleLine);
     expect(start).toContain(" · lint ok · regenerated, docs rebuilt, mock restarted · ");
     const { generated, docs } = paths(scratch);
-    for (const file of ["openapi.yaml", "types.ts", "client.ts"]) expect(existsSync(join(generated, file)), file).toBe(true);
+    for (const file of ["openapi.yaml", "types.ts", "client.ts"])
+      expect(existsSync(join(generated, file)), file).toBe(true);
     expect(existsSync(docs)).toBe(true);
     expect((await createCustomer({ customSearchableCustomerFieldOne: "@jane_doe" })).status).toBe(201);
   });
@@ -129,7 +158,11 @@ describe("npm run dev", () => {
     ];
     for (const edit of edits) {
       const line = await lineAfter(schema, () => renameSave(schema, `${basename(schema)}.tmp`, edit));
-      expect(line.match(cycleLine)?.slice(1)).toEqual([`${schema} changed`, "lint ok", "regenerated, docs rebuilt, mock restarted"]);
+      expect(line.match(cycleLine)?.slice(1)).toEqual([
+        `${schema} changed`,
+        "lint ok",
+        "regenerated, docs rebuilt, mock restarted",
+      ]);
       await expectGeneratedUpToDate();
     }
     const types = readFileSync(join(paths(scratch).generated, "types.ts"), "utf8");
@@ -140,11 +173,19 @@ describe("npm run dev", () => {
   it("answers a sed -i save after them, and gives no save more than one line", async () => {
     const count = linesAbout(schema).length + 1;
     const line = await lineAfter(schema, () =>
-      renameSave(schema, "sedX4kQ2a", (text) => text.replace("description: Account manager.", "description: Who looks after the account.")),
+      renameSave(schema, "sedX4kQ2a", (text) =>
+        text.replace("description: Account manager.", "description: Who looks after the account."),
+      ),
     );
-    expect(line.match(cycleLine)?.slice(1)).toEqual([`${schema} changed`, "lint ok", "regenerated, docs rebuilt, mock restarted"]);
+    expect(line.match(cycleLine)?.slice(1)).toEqual([
+      `${schema} changed`,
+      "lint ok",
+      "regenerated, docs rebuilt, mock restarted",
+    ]);
     await expectGeneratedUpToDate();
-    expect(readFileSync(join(paths(scratch).generated, "openapi.yaml"), "utf8")).toContain("Who looks after the account.");
+    expect(readFileSync(join(paths(scratch).generated, "openapi.yaml"), "utf8")).toContain(
+      "Who looks after the account.",
+    );
     await sleep(3000); // room for a stray second cycle to show
     expect(linesAbout(schema)).toHaveLength(count);
   }, 120_000);
@@ -153,7 +194,9 @@ describe("npm run dev", () => {
     const count = linesAbout(schema).length;
     renameSave(schema, `.${basename(schema)}.swp`, (text) => text + field("firstContact", "First contact"));
     await sleep(800); // its cycle is running by now
-    renameSave(schema, `${basename(schema)}~`, (text) => text.replace("x-label: First contact", "x-label: First contact date"));
+    renameSave(schema, `${basename(schema)}~`, (text) =>
+      text.replace("x-label: First contact", "x-label: First contact date"),
+    );
     await lineNumber(count + 2, schema);
     await expectGeneratedUpToDate();
     expect(readFileSync(join(paths(scratch).generated, "openapi.yaml"), "utf8")).toContain("First contact date");
@@ -166,7 +209,9 @@ describe("npm run dev", () => {
       appendFileSync(join(spec, "components/schemas/ErrorMessage.yaml"), "broken: : :\n"),
     );
     expect(line).toMatch(cycleLine);
-    expect(line).toMatch(/ · lint: \d+ errors?, \d+ warnings? \(first: [a-z-]+\) · generate failed, last good output kept · /);
+    expect(line).toMatch(
+      / · lint: \d+ errors?, \d+ warnings? \(first: [a-z-]+\) · generate failed, last good output kept · /,
+    );
     expect(readFileSync(join(generated, "openapi.yaml"), "utf8")).toBe(before);
     expect((await createCustomer({ loyaltyTier: "gold" })).status).toBe(201); // the mock still runs
   });
@@ -176,17 +221,29 @@ describe("npm run dev", () => {
     symlinkSync("loop", loop); // a link to itself: chokidar's stat of it fails (ELOOP)
     try {
       const failed = /^\d\d:\d\d:\d\d watching .+ failed \(ELOOP.*\) · .+ · fix the cause and restart npm run dev$/;
-      await vi.waitFor(() => expect(dev.recentOutput().split("\n").filter((line) => failed.test(line))).toHaveLength(1), {
-        timeout: 20_000,
-        interval: 100,
-      });
+      await vi.waitFor(
+        () =>
+          expect(
+            dev
+              .recentOutput()
+              .split("\n")
+              .filter((line) => failed.test(line)),
+          ).toHaveLength(1),
+        {
+          timeout: 20_000,
+          interval: 100,
+        },
+      );
     } finally {
       rmSync(loop);
     }
   });
 
   it("never names an editor's temporary file", () => {
-    const lines = dev.recentOutput().split("\n").filter((line) => cycleLine.test(line));
+    const lines = dev
+      .recentOutput()
+      .split("\n")
+      .filter((line) => cycleLine.test(line));
     expect(lines.filter((line) => /\.tmp|sedX4kQ2a|\.swp|~/.test(line))).toEqual([]);
   });
 

@@ -58,7 +58,10 @@ beforeAll(async () => {
   // then renders each section when it nears the screen: at the bottom, the sections still rendering are
   // waited for, and reading goes on if they made the page longer. Best effort: the tests say what is missing.
   const last = model.operations.at(-1)!.operationId.toLowerCase();
-  await page.locator(`[data-section-id$="/${last}"]`).waitFor({ state: "attached", timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator(`[data-section-id$="/${last}"]`)
+    .waitFor({ state: "attached", timeout: 10_000 })
+    .catch(() => undefined);
   const root = page.locator("html");
   const atBottom = () => root.evaluate((html) => Math.ceil(html.scrollTop) + html.clientHeight >= html.scrollHeight);
   for (let screens = 0; screens < 200; screens++) {
@@ -67,7 +70,11 @@ beforeAll(async () => {
       return new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
     });
     if (await atBottom()) {
-      await page.locator("[data-section-id]:empty").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => undefined);
+      await page
+        .locator("[data-section-id]:empty")
+        .first()
+        .waitFor({ state: "detached", timeout: 10_000 })
+        .catch(() => undefined);
       if (await atBottom()) break;
     }
     await root.evaluate((html) => html.scrollBy(0, html.clientHeight));
@@ -100,20 +107,24 @@ describe("the rendered docs", () => {
     await page.setViewportSize({ width, height: 900 });
     try {
       // A word split over two lines has client rectangles on two lines.
-      const splitWords = await page.getByRole("heading", { level: 1 }).first().evaluate((heading) => {
-        const split: string[] = [];
-        const { document, NodeFilter } = heading.ownerDocument.defaultView;
-        const texts = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
-        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
-          for (const word of (text.textContent ?? "").matchAll(/\S+/g)) {
-            const range = document.createRange();
-            range.setStart(text, word.index);
-            range.setEnd(text, word.index + word[0].length);
-            if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) split.push(word[0]);
+      const splitWords = await page
+        .getByRole("heading", { level: 1 })
+        .first()
+        .evaluate((heading) => {
+          const split: string[] = [];
+          const { document, NodeFilter } = heading.ownerDocument.defaultView;
+          const texts = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+          for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+            for (const word of (text.textContent ?? "").matchAll(/\S+/g)) {
+              const range = document.createRange();
+              range.setStart(text, word.index);
+              range.setEnd(text, word.index + word[0].length);
+              if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1)
+                split.push(word[0]);
+            }
           }
-        }
-        return split;
-      });
+          return split;
+        });
       expect(splitWords).toEqual([]);
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });

@@ -100,7 +100,14 @@ it("keeps every case and interaction acknowledged before a SIGKILL under load, i
   const client = createClient({ baseUrl: running.url, apiKey: "crash-key" });
   const customer = await client.createCustomer({ customSearchableCustomerFieldOne: "case owner" });
   if (customer.status !== 201) throw new Error(`createCustomer: ${customer.status}`);
-  const note = (body: string) => ({ created: "2026-11-27T09:14:00Z", body, linkUrl: "https://social.example/1", serviceId: body, service: "facebook", contentType: "post" });
+  const note = (body: string) => ({
+    created: "2026-11-27T09:14:00Z",
+    body,
+    linkUrl: "https://social.example/1",
+    serviceId: body,
+    service: "facebook",
+    contentType: "post",
+  });
   /** Per case: the interactions acknowledged so far, in order. */
   const acknowledged = new Map<string, string[]>();
   let failures = 0;
@@ -109,7 +116,11 @@ it("keeps every case and interaction acknowledged before a SIGKILL under load, i
     try {
       for (;;) {
         const n = next++;
-        const created = await client.createCase({ customerId: customer.data.id, title: `case ${n}`, interactions: [note(`${n}-a`), note(`${n}-b`)] });
+        const created = await client.createCase({
+          customerId: customer.data.id,
+          title: `case ${n}`,
+          interactions: [note(`${n}-a`), note(`${n}-b`)],
+        });
         if (created.status !== 201) throw new Error(`createCase: ${created.status}`);
         acknowledged.set(created.data.id, [`${n}-a`, `${n}-b`]);
         const updated = await client.updateCase({ interactions: [note(`${n}-c`)] }, { path: { id: created.data.id } });

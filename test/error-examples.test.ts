@@ -25,22 +25,47 @@ const noCustomer = "cus_0192f3a1c2d47e8a9b3c4d5e6f700000";
 const situations: Record<string, Situation> = {
   unknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
   malformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
-  fieldValidation: { method: "POST", path: "/customer", body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 } },
+  fieldValidation: {
+    method: "POST",
+    path: "/customer",
+    body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 },
+  },
   searchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
   phoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
   initiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
   customerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
-  unknownCaseField: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "t", favouriteColour: "teal" } },
+  unknownCaseField: {
+    method: "POST",
+    path: "/case",
+    body: { customerId: noCustomer, title: "t", favouriteColour: "teal" },
+  },
   unknownCustomerId: { method: "POST", path: "/case", body: { customerId: noCustomer, title: "Broken order" } },
   customerNotNamed: { method: "POST", path: "/case", body: { customerId: null, title: "Broken order" } },
-  customerIdsDiffer: { method: "POST", path: "/case", body: { customerId: "cus_0192f3a1c2d47e8a9b3c4d5e6f708192", customId: noCustomer, title: "Broken order" } },
-  caseFieldValidation: { method: "POST", path: "/case", body: { customerId: noCustomer, title: 42 }, headers: { "x-sf-company-id": "acme" } },
-  initiativeValidation: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000", headers: { "x-sf-initiative": "eight" } },
+  customerIdsDiffer: {
+    method: "POST",
+    path: "/case",
+    body: { customerId: "cus_0192f3a1c2d47e8a9b3c4d5e6f708192", customId: noCustomer, title: "Broken order" },
+  },
+  caseFieldValidation: {
+    method: "POST",
+    path: "/case",
+    body: { customerId: noCustomer, title: 42 },
+    headers: { "x-sf-company-id": "acme" },
+  },
+  initiativeValidation: {
+    method: "GET",
+    path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000",
+    headers: { "x-sf-initiative": "eight" },
+  },
   caseNotFound: { method: "GET", path: "/case/case_0192f3a1d0e47e8a9b3c4d5e6f700000" },
   metaTypeNotSupported: { method: "GET", path: "/meta/object/order" },
   invalidApiKey: { method: "POST", path: "/customer", body: {}, noKey: true },
   notAcceptable: { method: "POST", path: "/customer", body: {}, headers: { Accept: "image/png" } },
-  payloadTooLarge: { method: "POST", path: "/customer", body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) } },
+  payloadTooLarge: {
+    method: "POST",
+    path: "/customer",
+    body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) },
+  },
   unexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
   notFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },
   methodNotAllowed: { method: "GET", path: "/customer" },
@@ -78,7 +103,9 @@ let failing: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
   const handlers = createHandlers({ store: new MemoryCrmStore(), publicUrl });
-  failing = await startTestServer({ handlers: { ...handlers, createCustomer: () => Promise.reject(new Error("the database is down")) } });
+  failing = await startTestServer({
+    handlers: { ...handlers, createCustomer: () => Promise.reject(new Error("the database is down")) },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -88,8 +115,18 @@ afterAll(async () => {
 function answer(situation: Situation, accept: string) {
   const headers: Record<string, string> = { "Content-Type": "application/json", Accept: accept, ...situation.headers };
   if (!situation.noKey) headers.Authorization = apiKeys.primary;
-  const body = situation.body === undefined ? undefined : typeof situation.body === "string" ? situation.body : JSON.stringify(situation.body);
-  return send((situation.failing ? failing : server).url, { method: situation.method, path: situation.path, headers, body });
+  const body =
+    situation.body === undefined
+      ? undefined
+      : typeof situation.body === "string"
+        ? situation.body
+        : JSON.stringify(situation.body);
+  return send((situation.failing ? failing : server).url, {
+    method: situation.method,
+    path: situation.path,
+    headers,
+    body,
+  });
 }
 
 describe("the spec's error examples", () => {

@@ -62,13 +62,22 @@ describe("with KHOROS_EVENTS_TOKEN", () => {
     ["not an object", [event], "The event must be a JSON object."],
     ["no eventName", { ...event, eventName: undefined }, "eventName is required (a non-empty string)."],
     ["no trackingId", { ...event, trackingId: "" }, "trackingId is required (a non-empty string)."],
-    ["no externalCall", { ...event, externalCall: "GET /" },
-      "externalCall is required: an object describing the failed call."],
+    [
+      "no externalCall",
+      { ...event, externalCall: "GET /" },
+      "externalCall is required: an object describing the failed call.",
+    ],
     ["a payload that is no object", { ...event, payload: "x" }, "payload must be an object."],
-    ["headers not lists of strings", { ...event, externalCall: { ...call, requestHeaders: { Accept: [1] } } },
-      "externalCall.requestHeaders must map each name to a list of strings."],
-    ["a response code that is no status", { ...event, externalCall: { ...call, responseCode: "500" } },
-      "externalCall.responseCode must be an HTTP status (an integer from 100 to 599)."],
+    [
+      "headers not lists of strings",
+      { ...event, externalCall: { ...call, requestHeaders: { Accept: [1] } } },
+      "externalCall.requestHeaders must map each name to a list of strings.",
+    ],
+    [
+      "a response code that is no status",
+      { ...event, externalCall: { ...call, responseCode: "500" } },
+      "externalCall.responseCode must be an HTTP status (an integer from 100 to 599).",
+    ],
   ])("%s: 400 invalid_event naming what is wrong, and nothing kept", async (_, body, message) => {
     const answer = await post(server.url, body);
     expect(answer.status).toBe(400);
@@ -96,14 +105,15 @@ describe("with KHOROS_EVENTS_TOKEN", () => {
     expect(answer.json).toEqual(errorShape("payload_too_large"));
   });
 
-  it.each(fixtureNames.flatMap((name) => [
-    { name, shape: "flat", body: flat(fixture(name)) },
-    { name, shape: "nested", body: nested(fixture(name)) },
-  ]))("$name, its fields $shape: 202, kept once with its secrets masked", async ({ name, body }) => {
+  it.each(
+    fixtureNames.flatMap((name) => [
+      { name, shape: "flat", body: flat(fixture(name)) },
+      { name, shape: "nested", body: nested(fixture(name)) },
+    ]),
+  )("$name, its fields $shape: 202, kept once with its secrets masked", async ({ name, body }) => {
     const trackingId = `${trackingIdOf(body)}-${Math.random()}`;
-    const sent = "payload" in body
-      ? { ...body, payload: { ...(body.payload as object), trackingId } }
-      : { ...body, trackingId };
+    const sent =
+      "payload" in body ? { ...body, payload: { ...(body.payload as object), trackingId } } : { ...body, trackingId };
     const first = await post(server.url, sent);
     expect(first).toMatchObject({ status: 202, json: { received: "error-custom-crm", trackingId } });
     const again = await post(server.url, { ...sent, createdDate: "changed" });
@@ -195,12 +205,14 @@ function expected(name: string, trackingId: string) {
   const event = flat(fixture(name));
   const call = event.externalCall as Record<string, Record<string, string[]>>;
   const mask = (values: Record<string, string[]>) =>
-    Object.fromEntries(Object.entries(values).map(([header, list]) => [
-      header,
-      /^(authorization|cookie|set-cookie)$/i.test(header)
-        ? list.map((value) => (value.length >= 16 ? `***${value.slice(-4)}` : "***"))
-        : list,
-    ]));
+    Object.fromEntries(
+      Object.entries(values).map(([header, list]) => [
+        header,
+        /^(authorization|cookie|set-cookie)$/i.test(header)
+          ? list.map((value) => (value.length >= 16 ? `***${value.slice(-4)}` : "***"))
+          : list,
+      ]),
+    );
   return {
     ...event,
     trackingId,

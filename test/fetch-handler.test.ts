@@ -12,7 +12,11 @@ import { defaultBodyLimit } from "../src/response.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 
-const handle = createFetchHandler({ handlers: createHandlers({ store: new MemoryCrmStore(), publicUrl }), apiKeys, validateResponses: true });
+const handle = createFetchHandler({
+  handlers: createHandlers({ store: new MemoryCrmStore(), publicUrl }),
+  apiKeys,
+  validateResponses: true,
+});
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -45,9 +49,14 @@ const comparable = (status: number, headers: Headers, text: string) => ({
 
 describe("the fetch handler", () => {
   it.each(calls)("answers %s as node:http does", async (_name, path, init) => {
-    const [viaNode, viaFetch] = await Promise.all([fetch(`${server.url}${path}`, init), handle(new Request(`http://crm.test${path}`, init))]);
+    const [viaNode, viaFetch] = await Promise.all([
+      fetch(`${server.url}${path}`, init),
+      handle(new Request(`http://crm.test${path}`, init)),
+    ]);
     expect(viaFetch.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(comparable(viaFetch.status, viaFetch.headers, await viaFetch.text())).toEqual(comparable(viaNode.status, viaNode.headers, await viaNode.text()));
+    expect(comparable(viaFetch.status, viaFetch.headers, await viaFetch.text())).toEqual(
+      comparable(viaNode.status, viaNode.headers, await viaNode.text()),
+    );
   });
 
   it("refuses a body over the limit with 413 while it streams, without reading it all", async () => {
@@ -60,14 +69,25 @@ describe("the fetch handler", () => {
         else controller.enqueue(chunk);
       },
     });
-    const response = await handle(new Request("http://crm.test/customer", { method: "POST", headers: json, body, duplex: "half" } as RequestInit));
-    expect([response.status, await response.json()]).toEqual([413, { error: "payload_too_large", message: "The request body is larger than 1 MiB." }]);
+    const response = await handle(
+      new Request("http://crm.test/customer", { method: "POST", headers: json, body, duplex: "half" } as RequestInit),
+    );
+    expect([response.status, await response.json()]).toEqual([
+      413,
+      { error: "payload_too_large", message: "The request body is larger than 1 MiB." },
+    ]);
     expect(pulled).toBeLessThan(2 * defaultBodyLimit);
   });
 
   it("answers HEAD as GET, without a body", async () => {
-    const response = await handle(new Request("http://crm.test/meta/object/customer", { method: "HEAD", headers: json }));
-    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "application/json; charset=utf-8", ""]);
+    const response = await handle(
+      new Request("http://crm.test/meta/object/customer", { method: "HEAD", headers: json }),
+    );
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      200,
+      "application/json; charset=utf-8",
+      "",
+    ]);
   });
 });
 
@@ -75,11 +95,19 @@ describe("the sandbox", () => {
   it("keeps what it is sent: a case filed for a customer is listed under it", async () => {
     const sandbox = createSandbox({ url: "https://crm.sandbox.test/api/v1" });
     const post = (path: string, body: unknown) =>
-      sandbox.fetch(`${sandbox.url}${path}`, { method: "POST", headers: { Authorization: sandbox.apiKey, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      sandbox.fetch(`${sandbox.url}${path}`, {
+        method: "POST",
+        headers: { Authorization: sandbox.apiKey, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const customer = (await (await post("/customer", {})).json()) as { id: string; url: string };
     expect(customer.url).toBe(`https://crm.sandbox.test/api/v1/agent/customers/${customer.id}`);
-    const crmCase = (await (await post("/case", { customId: customer.id, title: "Broken order" })).json()) as { id: string };
-    const listed = await sandbox.fetch(`${sandbox.url}/customer/${customer.id}/cases`, { headers: { Authorization: sandbox.apiKey } });
+    const crmCase = (await (await post("/case", { customId: customer.id, title: "Broken order" })).json()) as {
+      id: string;
+    };
+    const listed = await sandbox.fetch(`${sandbox.url}/customer/${customer.id}/cases`, {
+      headers: { Authorization: sandbox.apiKey },
+    });
     expect(((await listed.json()) as { id: string }[]).map((c) => c.id)).toEqual([crmCase.id]);
     expect((await sandbox.store.getCustomer(customer.id))?.id).toBe(customer.id);
   });
@@ -98,7 +126,11 @@ describe("where code generation from strings is forbidden (as in edge runtimes)"
       for (const body of ['{"customSearchableCustomerFieldOne":"@x"}', '{"customSearchableCustomerFieldOne":4}', '{"x":1}']) statuses.push((await post(body)).status);
       console.log(JSON.stringify({ refused, statuses }));
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script], { cwd: projectRoot });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script],
+      { cwd: projectRoot },
+    );
     expect(JSON.parse(stdout)).toEqual({ refused: true, statuses: [201, 422, 400] });
   });
 });

@@ -19,7 +19,8 @@ const validRuns = 4000;
 
 /** The documented properties of an answered interaction and of its author, read from the spec. */
 const interactionSchema = model.flatten(model.schemas().Interaction);
-const pickDocumented = (value: Record<string, unknown>, schema: FlatSchema) => Object.fromEntries(Object.entries(value).filter(([name]) => name in schema.properties));
+const pickDocumented = (value: Record<string, unknown>, schema: FlatSchema) =>
+  Object.fromEntries(Object.entries(value).filter(([name]) => name in schema.properties));
 /** An interaction as the reference CRM answers it: what the spec documents, linkUrl empty when none was sent. */
 function asAnswered(interaction: Record<string, unknown>) {
   const answered = { linkUrl: "", ...pickDocumented(interaction, interactionSchema) };
@@ -65,17 +66,25 @@ async function exchange(operationId: string, call: HttpCall) {
   const answer = await send(crm.url, call);
   const problems = [
     ...(answer.status >= 500 ? [`a ${answer.status}`] : []),
-    ...(answer.status === 204 ? [] : checkAgainstSpec(operationId, answer.status, answer.mediaType, answer.body).map((p) => `body: ${p}`)),
+    ...(answer.status === 204
+      ? []
+      : checkAgainstSpec(operationId, answer.status, answer.mediaType, answer.body).map((p) => `body: ${p}`)),
     ...(answer.headers.get("x-content-type-options") === "nosniff" ? [] : ["no nosniff"]),
     ...(answer.headers.has("x-powered-by") ? ["an X-Powered-By"] : []),
     ...(answer.headers.get("x-request-id") ? [] : ["no X-Request-Id"]),
   ];
-  if (problems.length > 0) throw new Error(`${answer.status} ${answer.mediaType}: ${problems.join("; ")}\n${answer.text.slice(0, 500)}`);
+  if (problems.length > 0)
+    throw new Error(`${answer.status} ${answer.mediaType}: ${problems.join("; ")}\n${answer.text.slice(0, 500)}`);
   return answer;
 }
 
 /** Runs the property; on failure, reports the shrunk case as a replayable curl command. */
-async function holds<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, replay: (value: T) => HttpCall, check: (value: T) => Promise<void>) {
+async function holds<T>(
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  replay: (value: T) => HttpCall,
+  check: (value: T) => Promise<void>,
+) {
   const result = await fc.check(fc.asyncProperty(arbitrary, check), { numRuns });
   if (result.failed) {
     throw new Error(
@@ -97,7 +106,8 @@ describe("generated from the spec, for every operation", () => {
       if (answer.mediaType !== "application/json") return;
       const body = answer.body as Record<string, unknown>;
       const sent = withoutNulls(request.sent); // what the call means: a null is "not sent"
-      if (call.operationId === "createCustomer") expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...sent });
+      if (call.operationId === "createCustomer")
+        expect(await store.getCustomer(body.id as string)).toEqual({ id: body.id, ...sent });
       if (call.operationId === "createCase") {
         const stored = await store.getCase(body.id as string);
         const { interactions = [], description = "", customerId, customId, ...rest } = sent as Record<string, unknown>;
@@ -112,28 +122,37 @@ describe("generated from the spec, for every operation", () => {
   it(`${invalidRuns} invalid calls: the contract's status, error and fields, and nothing created`, async () => {
     const before = store.count();
     const cases = fc.oneof(...model.operations.map((op) => invalidCase(op, world, apiKeys.primary)));
-    await holds(cases, invalidRuns, (c) => c.call, async ({ operationId, call, expected }: Case) => {
-      const answer = await exchange(operationId, call);
-      expect(expected.statuses).toContain(answer.status);
-      if (answer.mediaType === "text/plain") return; // the message alone, already checked against the spec
-      const error = answer.body as { error: string; message: string; fields?: { name: string } | { name: string }[] };
-      if (expected.error) expect(error.error).toBe(expected.error);
-      if (expected.field !== undefined) {
-        expect(error.message).toContain(expected.field);
-        const named = [error.fields ?? []].flat().map((f) => f.name);
-        if (error.fields !== undefined) expect(named).toContain(expected.field);
-      }
-    });
+    await holds(
+      cases,
+      invalidRuns,
+      (c) => c.call,
+      async ({ operationId, call, expected }: Case) => {
+        const answer = await exchange(operationId, call);
+        expect(expected.statuses).toContain(answer.status);
+        if (answer.mediaType === "text/plain") return; // the message alone, already checked against the spec
+        const error = answer.body as { error: string; message: string; fields?: { name: string } | { name: string }[] };
+        if (expected.error) expect(error.error).toBe(expected.error);
+        if (expected.field !== undefined) {
+          expect(error.message).toContain(expected.field);
+          const named = [error.fields ?? []].flat().map((f) => f.name);
+          if (error.fields !== undefined) expect(named).toContain(expected.field);
+        }
+      },
+    );
     expect(store.count()).toBe(before);
   }, 300_000);
 
   it("its valid calls include what Khoros may send: nulls, properties the spec does not list, interactions without linkUrl", () => {
-    const bodies = fc.sample(anyValidCall, { numRuns: 2000, seed: 2022 }).map((call) => JSON.stringify(call.body ?? {}));
+    const bodies = fc
+      .sample(anyValidCall, { numRuns: 2000, seed: 2022 })
+      .map((call) => JSON.stringify(call.body ?? {}));
     const count = (test: (body: string) => boolean) => bodies.filter(test).length;
     expect(count((body) => body.includes(":null"))).toBeGreaterThan(200);
     const interactions = bodies.flatMap((body) => (JSON.parse(body).interactions ?? []) as Record<string, unknown>[]);
     const listed = Object.keys(model.flatten(model.schemas().InteractionInput).properties);
-    expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(20);
+    expect(interactions.filter((i) => Object.keys(i).some((name) => !listed.includes(name))).length).toBeGreaterThan(
+      20,
+    );
     expect(interactions.filter((i) => i.linkUrl === undefined).length).toBeGreaterThan(20);
   });
 

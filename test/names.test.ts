@@ -12,7 +12,10 @@ function globalNames(): Set<string> {
   const names = new Set(Object.getOwnPropertyNames(globalThis));
   const libs = join(projectRoot, "node_modules/typescript/lib");
   for (const file of readdirSync(libs).filter((f) => /^lib\..*\.d\.ts$/.test(f))) {
-    for (const [, name] of readFileSync(join(libs, file), "utf8").matchAll(/^declare (?:var|function|class|const) (\w+)/gm)) names.add(name!);
+    for (const [, name] of readFileSync(join(libs, file), "utf8").matchAll(
+      /^declare (?:var|function|class|const) (\w+)/gm,
+    ))
+      names.add(name!);
   }
   return names;
 }

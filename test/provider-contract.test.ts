@@ -29,25 +29,49 @@ const withNulls = (op: OperationModel) => {
   const absent = Object.keys(schema.properties).filter((name) => !schema.required.includes(name) && !(name in example));
   return { ...example, ...Object.fromEntries(absent.map((name) => [name, null])) };
 };
-const needsFixed = (op: OperationModel, body: Record<string, unknown>) => operationNeeds[op.operationId as keyof Handlers].fixBody?.(body, world) ?? body;
-const integerHeader = (op: OperationModel) => op.parameters.some((p) => p.name === "x-sf-initiative" && model.shape(p.schema).types?.[0] === "integer");
+const needsFixed = (op: OperationModel, body: Record<string, unknown>) =>
+  operationNeeds[op.operationId as keyof Handlers].fixBody?.(body, world) ?? body;
+const integerHeader = (op: OperationModel) =>
+  op.parameters.some((p) => p.name === "x-sf-initiative" && model.shape(p.schema).types?.[0] === "integer");
 const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
 const success = (op: OperationModel) => operationNeeds[op.operationId as keyof Handlers].success[0]!;
 
 const validAttempts: Attempt[] = model.operations.flatMap((op) => [
   { name: `${op.operationId}, its first example`, op, status: success(op) },
   { name: `${op.operationId}, in text/plain`, op, headers: { Accept: "text/plain" }, status: success(op) },
-  { name: `${op.operationId}, with the rotated key`, op, headers: { Authorization: apiKeys.rotated }, status: success(op) },
+  {
+    name: `${op.operationId}, with the rotated key`,
+    op,
+    headers: { Authorization: apiKeys.rotated },
+    status: success(op),
+  },
   {
     name: `${op.operationId}, Khoros's headers (an email that is no address${integerHeader(op) ? ", an int64 beyond JavaScript's safe integers" : ", an empty company id"})`,
     op,
-    headers: { "x-sf-user-email": "agent at example", ...(integerHeader(op) ? { "x-sf-initiative": "9223372036854775807" } : { "x-sf-company-id": "" }) },
+    headers: {
+      "x-sf-user-email": "agent at example",
+      ...(integerHeader(op) ? { "x-sf-initiative": "9223372036854775807" } : { "x-sf-company-id": "" }),
+    },
     status: success(op),
   },
   ...(op.requestBody
     ? [
-        { name: `${op.operationId}, every optional property it leaves out sent as null`, op, body: () => withNulls(op), status: success(op) },
-        ...(bodySchema(op).closed ? [] : [{ name: `${op.operationId}, a property the spec does not list`, op, body: () => ({ ...withNulls(op), favouriteColour: "teal" }), status: success(op) }]),
+        {
+          name: `${op.operationId}, every optional property it leaves out sent as null`,
+          op,
+          body: () => withNulls(op),
+          status: success(op),
+        },
+        ...(bodySchema(op).closed
+          ? []
+          : [
+              {
+                name: `${op.operationId}, a property the spec does not list`,
+                op,
+                body: () => ({ ...withNulls(op), favouriteColour: "teal" }),
+                status: success(op),
+              },
+            ]),
       ]
     : []),
 ]);
@@ -58,13 +82,29 @@ const invalidAttempts: Attempt[] = model.operations.flatMap((op) => [
   { name: `${op.operationId}, no Authorization`, op, headers: { Authorization: null }, status: 401 },
   { name: `${op.operationId}, an unknown key`, op, headers: { Authorization: "wrong" }, status: 401 },
   { name: `${op.operationId}, an Accept it cannot meet`, op, headers: { Accept: "application/xml" }, status: 406 },
-  ...(integerHeader(op) ? [{ name: `${op.operationId}, an integer header that is not one`, op, headers: { "x-sf-initiative": "eight" }, status: invalidStatus(op) }] : []),
+  ...(integerHeader(op)
+    ? [
+        {
+          name: `${op.operationId}, an integer header that is not one`,
+          op,
+          headers: { "x-sf-initiative": "eight" },
+          status: invalidStatus(op),
+        },
+      ]
+    : []),
   ...(op.requestBody
     ? [
-        ...(bodySchema(op).closed ? [{ name: `${op.operationId}, an unknown property`, op, body: { favouriteColour: "teal" }, status: 400 }] : []),
+        ...(bodySchema(op).closed
+          ? [{ name: `${op.operationId}, an unknown property`, op, body: { favouriteColour: "teal" }, status: 400 }]
+          : []),
         { name: `${op.operationId}, a JSON array`, op, body: [1], status: 400 },
         { name: `${op.operationId}, a wrong Content-Type`, op, headers: { "Content-Type": "text/plain" }, status: 400 },
-        { name: `${op.operationId}, a body over ${sizeInWords(defaultBodyLimit)}`, op, body: { padding: "x".repeat(defaultBodyLimit) }, status: 413 },
+        {
+          name: `${op.operationId}, a body over ${sizeInWords(defaultBodyLimit)}`,
+          op,
+          body: { padding: "x".repeat(defaultBodyLimit) },
+          status: 413,
+        },
       ]
     : []),
 ]);
@@ -80,21 +120,39 @@ let world: World;
 function toCall({ op, headers, body }: Attempt): HttpCall {
   const needs = operationNeeds[op.operationId as keyof Handlers];
   const media = op.requestBody?.content["application/json"];
-  const example = media ? (needs.fixBody?.(firstExample(media) as Record<string, unknown>, world) ?? firstExample(media)) : undefined;
+  const example = media
+    ? (needs.fixBody?.(firstExample(media) as Record<string, unknown>, world) ?? firstExample(media))
+    : undefined;
   const all = { Authorization: apiKeys.primary, ...(media ? { "Content-Type": "application/json" } : {}), ...headers };
   return {
     method: op.method,
     path: fillPath(op.path, needs.path?.(world)),
-    headers: Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => typeof entry[1] === "string")),
-    body: body !== undefined ? JSON.stringify(typeof body === "function" ? body() : body) : example === undefined ? undefined : JSON.stringify(example),
+    headers: Object.fromEntries(
+      Object.entries(all).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    ),
+    body:
+      body !== undefined
+        ? JSON.stringify(typeof body === "function" ? body() : body)
+        : example === undefined
+          ? undefined
+          : JSON.stringify(example),
   };
 }
 
 async function send(proxy: RunningPrism, attempt: Attempt) {
   const call = toCall(attempt);
-  const response = await fetch(`${proxy.url}${call.path}`, { method: call.method, headers: call.headers, body: call.body });
+  const response = await fetch(`${proxy.url}${call.path}`, {
+    method: call.method,
+    headers: call.headers,
+    body: call.body,
+  });
   const violations = JSON.parse(response.headers.get("sl-violations") ?? "[]") as Violation[];
-  return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text(), violations };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text: await response.text(),
+    violations,
+  };
 }
 
 const responseViolations = (violations: Violation[]) => violations.filter((v) => v.location[0] === "response");

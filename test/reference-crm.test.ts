@@ -61,7 +61,14 @@ describe("the customer page", () => {
   it("shows a case, escaped, with its status, customer and interactions in order, to anyone with the url", async () => {
     const customer = await client().createCustomer({});
     if (customer.status !== 201) throw new Error(String(customer.status));
-    const note = (body: string, linkUrl: string) => ({ created: "2026-11-27T09:14:00Z", body, linkUrl, serviceId: "1", service: "facebook", contentType: "post" });
+    const note = (body: string, linkUrl: string) => ({
+      created: "2026-11-27T09:14:00Z",
+      body,
+      linkUrl,
+      serviceId: "1",
+      service: "facebook",
+      contentType: "post",
+    });
     const created = await client().createCase({
       customerId: customer.data.id,
       title: `<b>Broken</b> & "sad"`,
@@ -92,11 +99,35 @@ describe("the customer page", () => {
 
   it.each([
     ["GET", "/nowhere", 404, { error: "not_found", message: "This API has no operation at /nowhere." }, undefined],
-    ["GET", "/agent/customers/%E0%A4%A", 404, { error: "not_found", message: "This API has no operation at /agent/customers/%E0%A4%A." }, undefined],
+    [
+      "GET",
+      "/agent/customers/%E0%A4%A",
+      404,
+      { error: "not_found", message: "This API has no operation at /agent/customers/%E0%A4%A." },
+      undefined,
+    ],
     ["POST", "/nope", 404, { error: "not_found", message: "This API has no operation at /nope." }, undefined],
-    ["POST", "/docs", 405, { error: "method_not_allowed", message: "/docs does not accept POST: use GET or HEAD." }, "GET, HEAD"],
-    ["DELETE", "/agent/customers/cus_x", 405, { error: "method_not_allowed", message: "/agent/customers/cus_x does not accept DELETE: use GET or HEAD." }, "GET, HEAD"],
-    ["GET", "/customer", 405, { error: "method_not_allowed", message: "/customer does not accept GET: use POST." }, "POST"],
+    [
+      "POST",
+      "/docs",
+      405,
+      { error: "method_not_allowed", message: "/docs does not accept POST: use GET or HEAD." },
+      "GET, HEAD",
+    ],
+    [
+      "DELETE",
+      "/agent/customers/cus_x",
+      405,
+      { error: "method_not_allowed", message: "/agent/customers/cus_x does not accept DELETE: use GET or HEAD." },
+      "GET, HEAD",
+    ],
+    [
+      "GET",
+      "/customer",
+      405,
+      { error: "method_not_allowed", message: "/customer does not accept GET: use POST." },
+      "POST",
+    ],
   ])("answers %s %s in the contract's shape (%i), never HTML", async (method, path, status, body, allow) => {
     for (const accept of ["application/json", "text/plain"]) {
       const response = await fetch(`${crm.url}${path}`, { method, headers: { Accept: accept } });
@@ -117,7 +148,10 @@ describe("the customer page", () => {
 });
 
 describe("storage failures", () => {
-  const unexpected = { error: "unexpected_error", message: "Something went wrong on our side. Please try again later." };
+  const unexpected = {
+    error: "unexpected_error",
+    message: "Something went wrong on our side. Please try again later.",
+  };
 
   async function expect500ThenRecovery(breakIt: () => () => void) {
     const before = await client().createCustomer({ customSearchableCustomerFieldOne: "before" });

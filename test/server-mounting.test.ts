@@ -29,22 +29,19 @@ describe("Khoros's own call", () => {
     });
   });
 
-  it(
-    "gets 201 under a base path, with a trailing or doubled slash forgiven; outside it, the contract's 404",
-    async () => {
-      const mounted = await startTestServer({ basePath: "/api/v1" });
-      try {
-        for (const path of ["/api/v1/customer", "/api/v1//customer", "/api/v1/customer/"]) {
-          expect((await call(mounted, { path, headers: khoros })).status, path).toBe(201);
-        }
-        const outside = await call(mounted, { path: "/customer", headers: khoros });
-        expect(outside.status).toBe(404);
-        expect(JSON.parse(outside.text)).toEqual(errorBody("notFound", { path: "/customer" }));
-      } finally {
-        await mounted.close();
+  it("gets 201 under a base path, with a trailing or doubled slash forgiven; outside it, the contract's 404", async () => {
+    const mounted = await startTestServer({ basePath: "/api/v1" });
+    try {
+      for (const path of ["/api/v1/customer", "/api/v1//customer", "/api/v1/customer/"]) {
+        expect((await call(mounted, { path, headers: khoros })).status, path).toBe(201);
       }
-    },
-  );
+      const outside = await call(mounted, { path: "/customer", headers: khoros });
+      expect(outside.status).toBe(404);
+      expect(JSON.parse(outside.text)).toEqual(errorBody("notFound", { path: "/customer" }));
+    } finally {
+      await mounted.close();
+    }
+  });
 });
 
 describe("as Express middleware", () => {

@@ -71,32 +71,29 @@ describe("every operation's shape, as the runtime serves it", () => {
     );
   });
 
-  it(
-    "an integer header reaches the handler as a number, or as an exact bigint beyond JavaScript's safe integers",
-    async () => {
-      const seen: unknown[] = [];
-      const recording = await startTestServer({
-        handlers: {
-          findCustomer: ({ headers, path }) => {
-            seen.push(headers["x-sf-initiative"], headers["x-sf-company-id"]);
-            const message = `No customer has the id ${path.id}.`;
-            return { status: 404, body: { error: "customer_not_found", message } };
-          },
+  it("an integer header reaches the handler as a number, or as an exact bigint beyond JavaScript's safe integers", async () => {
+    const seen: unknown[] = [];
+    const recording = await startTestServer({
+      handlers: {
+        findCustomer: ({ headers, path }) => {
+          seen.push(headers["x-sf-initiative"], headers["x-sf-company-id"]);
+          const message = `No customer has the id ${path.id}.`;
+          return { status: 404, body: { error: "customer_not_found", message } };
         },
-      });
-      try {
-        const headers = {
-          Authorization: apiKeys.primary,
-          "x-sf-initiative": "9223372036854775807",
-          "x-sf-company-id": "-42",
-        };
-        expect((await fetch(`${recording.url}/customer/c1`, { headers })).status).toBe(404);
-        expect(seen).toEqual([9223372036854775807n, -42]);
-      } finally {
-        await recording.close();
-      }
-    },
-  );
+      },
+    });
+    try {
+      const headers = {
+        Authorization: apiKeys.primary,
+        "x-sf-initiative": "9223372036854775807",
+        "x-sf-company-id": "-42",
+      };
+      expect((await fetch(`${recording.url}/customer/c1`, { headers })).status).toBe(404);
+      expect(seen).toEqual([9223372036854775807n, -42]);
+    } finally {
+      await recording.close();
+    }
+  });
 
   it("an integer header that is not one: 400 naming it where the operation has no 422, 422 where it has", async () => {
     const id = await newCustomer();

@@ -15,7 +15,9 @@ describe("createCustomer handler types", () => {
       createCustomer: ({ body, headers, context }) => {
         expectTypeOf(body).toEqualTypeOf<WithoutNulls<components["schemas"]["CreateCustomerRequest"]>>();
         // The spec lets Khoros send null (read as not sent); the runtime drops it, so handlers never see one.
-        expectTypeOf<components["schemas"]["CreateCustomerRequest"]["customSearchableCustomerFieldOne"]>().toEqualTypeOf<string | null | undefined>();
+        expectTypeOf<
+          components["schemas"]["CreateCustomerRequest"]["customSearchableCustomerFieldOne"]
+        >().toEqualTypeOf<string | null | undefined>();
         expectTypeOf(body.customSearchableCustomerFieldOne).toEqualTypeOf<string | undefined>();
         expectTypeOf(headers["x-sf-user-email"]).toEqualTypeOf<string | undefined>();
         expectTypeOf(context).toEqualTypeOf<{ requestId: string; apiKeyId?: string }>();
@@ -27,7 +29,10 @@ describe("createCustomer handler types", () => {
 
   it("may return any documented status with its body, sync or async", () => {
     const handlers: Handlers = {
-      createCustomer: async () => ({ status: 422, body: { error: "field_validation_error", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
+      createCustomer: async () => ({
+        status: 422,
+        body: { error: "field_validation_error", message: "m", fields: [{ name: "x", errorMessage: "y" }] },
+      }),
     };
     void handlers;
   });
@@ -35,7 +40,10 @@ describe("createCustomer handler types", () => {
   it("rejects an error code the response does not list in its enum", () => {
     const handlers: Handlers = {
       // @ts-expect-error 422's codes are field_validation_error only
-      createCustomer: () => ({ status: 422, body: { error: "bad", message: "m", fields: [{ name: "x", errorMessage: "y" }] } }),
+      createCustomer: () => ({
+        status: 422,
+        body: { error: "bad", message: "m", fields: [{ name: "x", errorMessage: "y" }] },
+      }),
     };
     void handlers;
   });
@@ -63,7 +71,10 @@ describe("createCustomer handler types", () => {
     };
     const fieldsAsObject: Handlers = {
       // @ts-expect-error on 422, fields is an array
-      createCustomer: () => ({ status: 422, body: { error: "field_validation_error", message: "m", fields: { name: "x", errorMessage: "y" } } }),
+      createCustomer: () => ({
+        status: 422,
+        body: { error: "field_validation_error", message: "m", fields: { name: "x", errorMessage: "y" } },
+      }),
     };
     void [missingUrl, extraProperty, fieldsAsObject];
   });

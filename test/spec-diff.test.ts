@@ -48,8 +48,16 @@ const breakingRules: Rule[] = [
       [true, "POST /widgets: removed response 422"],
     ],
   },
-  { rule: "a renamed operationId", after: (s) => (op(s).operationId = "makeWidget"), changes: [[true, "POST /widgets: operationId changed from createWidget to makeWidget (the client's method name)"]] },
-  { rule: "a removed response status", after: (s) => delete op(s).responses["422"], changes: [[true, "POST /widgets: removed response 422"]] },
+  {
+    rule: "a renamed operationId",
+    after: (s) => (op(s).operationId = "makeWidget"),
+    changes: [[true, "POST /widgets: operationId changed from createWidget to makeWidget (the client's method name)"]],
+  },
+  {
+    rule: "a removed response status",
+    after: (s) => delete op(s).responses["422"],
+    changes: [[true, "POST /widgets: removed response 422"]],
+  },
   {
     rule: "a removed response media type",
     after: (s) => delete s.components.responses.WidgetCreated.content["text/plain"],
@@ -71,7 +79,11 @@ const breakingRules: Rule[] = [
       [true, `${created}: removed property \`label\``],
     ],
   },
-  { rule: "a removed request header", after: (s) => (op(s).parameters = []), changes: [[true, "POST /widgets: removed header X-Agent-Email"]] },
+  {
+    rule: "a removed request header",
+    after: (s) => (op(s).parameters = []),
+    changes: [[true, "POST /widgets: removed header X-Agent-Email"]],
+  },
   {
     rule: "a removed response header",
     after: (s) => delete s.components.responses.WidgetCreated.headers,
@@ -145,7 +157,11 @@ const breakingRules: Rule[] = [
     after: (s) => (s.components.securitySchemes.ApiKey = { type: "http", scheme: "bearer" }),
     changes: [[true, "POST /widgets: security changed from apiKey in header X-API-Key to http bearer"]],
   },
-  { rule: "security removed", after: (s) => delete s.security, changes: [[true, "POST /widgets: security changed from apiKey in header X-API-Key to none"]] },
+  {
+    rule: "security removed",
+    after: (s) => delete s.security,
+    changes: [[true, "POST /widgets: security changed from apiKey in header X-API-Key to none"]],
+  },
   {
     rule: "a property that may now be null, as a type or as a oneOf alternative (widens requests, breaks responses)",
     after: (s) => {
@@ -173,8 +189,16 @@ const breakingRules: Rule[] = [
 ];
 
 const nonBreakingRules: Rule[] = [
-  { rule: "an added path", after: (s) => (s.paths["/gadgets"] = { get: listWidgets }), changes: [[false, "added path /gadgets"]] },
-  { rule: "an added operation", after: (s) => (s.paths["/widgets"].get = listWidgets), changes: [[false, "added operation GET /widgets"]] },
+  {
+    rule: "an added path",
+    after: (s) => (s.paths["/gadgets"] = { get: listWidgets }),
+    changes: [[false, "added path /gadgets"]],
+  },
+  {
+    rule: "an added operation",
+    after: (s) => (s.paths["/widgets"].get = listWidgets),
+    changes: [[false, "added operation GET /widgets"]],
+  },
   {
     rule: "an added response status",
     after: (s) => (op(s).responses["409"] = { $ref: "#/components/responses/Invalid" }),
@@ -235,6 +259,10 @@ describe("changes that break nothing", () => {
       op(s).summary = "Make a widget";
     });
     expect(compareSpecs(base, after)).toEqual([]);
-    expect(wordingChanges(base, after)).toEqual(["paths/~1widgets/post", "components/schemas/Widget", "components/examples/WidgetCreated"]);
+    expect(wordingChanges(base, after)).toEqual([
+      "paths/~1widgets/post",
+      "components/schemas/Widget",
+      "components/examples/WidgetCreated",
+    ]);
   });
 });

@@ -21,23 +21,36 @@ async function startServer(env: Record<string, string>) {
 }
 
 const post = (url: string, key: string) =>
-  fetch(`${url}/customer`, { method: "POST", headers: { Authorization: key, "Content-Type": "application/json" }, body: "{}" });
+  fetch(`${url}/customer`, {
+    method: "POST",
+    headers: { Authorization: key, "Content-Type": "application/json" },
+    body: "{}",
+  });
 
 describe("npm start", () => {
   it("without API_KEY, makes a key once, keeps it with the data, prints it with what to register in Khoros on every start", async () => {
     /** The key a server printed, once it has printed the line with it. */
     const keyOf = (server: { recentOutput(): string }) =>
-      vi.waitFor(() => /authHeaderValue (\S+) \(kept in /.exec(server.recentOutput())![1]!, { timeout: 5000, interval: 50 });
+      vi.waitFor(() => /authHeaderValue (\S+) \(kept in /.exec(server.recentOutput())![1]!, {
+        timeout: 5000,
+        interval: 50,
+      });
     const first = await startServer({ API_KEY: "", STORE: "memory" });
     const key = await keyOf(first.server);
     await first.server.stop();
     expect(readFileSync(join(dataDir, "api-key"), "utf8").trim()).toBe(key);
     expect(statSync(join(dataDir, "api-key")).mode & 0o777).toBe(0o600);
     const restarted = await startServer({ API_KEY: "", STORE: "memory" });
-    const elsewhere = await startServerScript("reference-crm/main.ts", { API_KEY: "", STORE: "memory", DATA_DIR: join(dataDir, "elsewhere") });
+    const elsewhere = await startServerScript("reference-crm/main.ts", {
+      API_KEY: "",
+      STORE: "memory",
+      DATA_DIR: join(dataDir, "elsewhere"),
+    });
     try {
       expect(await keyOf(restarted.server)).toBe(key);
-      expect(restarted.server.recentOutput()).toContain(`register it in Khoros Marketing: instanceUrl ${restarted.url} · authHeaderValue ${key} (kept in `);
+      expect(restarted.server.recentOutput()).toContain(
+        `register it in Khoros Marketing: instanceUrl ${restarted.url} · authHeaderValue ${key} (kept in `,
+      );
       expect((await post(restarted.url, key)).status).toBe(201); // the key Khoros was given still works
       expect(await keyOf(elsewhere.process)).not.toBe(key);
       expect((await post(elsewhere.url, key)).status).toBe(401);
@@ -55,7 +68,9 @@ describe("npm start", () => {
         env: { ...process.env, PORT: port, API_KEY: "k", STORE: "memory", DATA_DIR: dataDir },
       }).catch((error: { code: number; stdout: string; stderr: string }) => error);
       expect(second).toMatchObject({ code: 1, stdout: "" });
-      expect((second as { stderr: string }).stderr).toBe(`Port ${port} on 127.0.0.1 is in use: stop what uses it, or start on another port, e.g. PORT=${Number(port) + 1} npm start.\n`);
+      expect((second as { stderr: string }).stderr).toBe(
+        `Port ${port} on 127.0.0.1 is in use: stop what uses it, or start on another port, e.g. PORT=${Number(port) + 1} npm start.\n`,
+      );
     } finally {
       await first.server.stop();
     }
@@ -70,7 +85,9 @@ describe("npm start", () => {
         env: { ...process.env, PORT: port },
       }).catch((error: { code: number; stdout: string; stderr: string }) => error);
       expect(mock).toMatchObject({ code: 1, stdout: "" });
-      expect((mock as { stderr: string }).stderr).toBe(`Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${Number(port) + 1} npm run mock.\n`);
+      expect((mock as { stderr: string }).stderr).toBe(
+        `Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${Number(port) + 1} npm run mock.\n`,
+      );
     } finally {
       await first.server.stop();
     }
@@ -81,19 +98,32 @@ describe("npm start", () => {
     try {
       const created = await fetch(`${url}/customer?secret=query`, {
         method: "POST",
-        headers: { Authorization: "log-key", "Content-Type": "application/json", "x-sf-user-email": "jane.agent@example.com" },
+        headers: {
+          Authorization: "log-key",
+          "Content-Type": "application/json",
+          "x-sf-user-email": "jane.agent@example.com",
+        },
         body: '{"customSearchableCustomerFieldOne":"a body field"}',
       });
       const refused = await fetch(`${url}/customer/cus_x`, { headers: { Authorization: "wrong-key" } });
       const page = await fetch(`${url}/docs`, { method: "POST" });
       const ids = [created, refused, page].map((r) => r.headers.get("x-request-id"));
       const lines = await vi.waitFor(() => {
-        const found = server.recentOutput().split("\n").filter((line) => line.startsWith("{"));
+        const found = server
+          .recentOutput()
+          .split("\n")
+          .filter((line) => line.startsWith("{"));
         if (found.length < 3) throw new Error("not logged yet");
         return found.map((line) => JSON.parse(line) as Record<string, unknown>);
       });
       // pino's lines, with pino-http's field names, which log pipelines know.
-      const line = (id: string | null, method: string, url: string, statusCode: number, more: Record<string, unknown>) => ({
+      const line = (
+        id: string | null,
+        method: string,
+        url: string,
+        statusCode: number,
+        more: Record<string, unknown>,
+      ) => ({
         level: 30,
         time: expect.any(Number),
         pid: expect.any(Number),
@@ -136,10 +166,17 @@ describe("npm start", () => {
       const link = /open (http:\/\/\S+)/.exec(stdout)![1]!;
       const page = await fetch(link);
       expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("@jane_doe")]);
-      const refused = await run('{"favouriteColour": "teal"}').catch((error: { code: number; stderr: string }) => error);
+      const refused = await run('{"favouriteColour": "teal"}').catch(
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('400: {"error":"invalid_field"') });
-      const malformed = await run('{"customSearchableCustomerFieldOne": ').catch((error: { code: number; stderr: string }) => error);
-      expect(malformed).toMatchObject({ code: 2, stderr: expect.stringMatching(/^The customer must be a JSON object, such as .*\)\.\n$/) });
+      const malformed = await run('{"customSearchableCustomerFieldOne": ').catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(malformed).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/^The customer must be a JSON object, such as .*\)\.\n$/),
+      });
     } finally {
       await server.stop();
     }

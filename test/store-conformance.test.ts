@@ -45,11 +45,24 @@ const storesUnderTest: StoreUnderTest[] = [
 const interaction = (n: number): SentInteraction => ({
   created: n % 3 ? `2026-11-27T09:1${n}:00Z` : "Thu Sep 13 09:14:00 UTC 2018",
   body: `message ${n} ✓`,
-  ...(n % 3 ? { linkUrl: `https://social.example/${n}` } : { sentiment: { score: -0.4, label: "négatif" }, tags: ["a", 1, true] }),
+  ...(n % 3
+    ? { linkUrl: `https://social.example/${n}` }
+    : { sentiment: { score: -0.4, label: "négatif" }, tags: ["a", 1, true] }),
   serviceId: String(n),
   service: "facebook",
   contentType: n % 2 ? "post" : "comment",
-  ...(n % 2 ? { author: { service: "facebook", serviceId: "9", handle: "jane", name: "Jane", brandOwned: false, ...(n % 3 ? {} : { followers: 12 }) } } : {}),
+  ...(n % 2
+    ? {
+        author: {
+          service: "facebook",
+          serviceId: "9",
+          handle: "jane",
+          name: "Jane",
+          brandOwned: false,
+          ...(n % 3 ? {} : { followers: 12 }),
+        },
+      }
+    : {}),
 });
 
 /** A failure event of the fixtures, under another trackingId. */
@@ -71,18 +84,33 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
 
   it("keeps every field exactly as sent: Unicode, empty strings, and absent fields distinct from empty", async () => {
     const sent = [
-      { customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 \u00010 \u0001 end", customNonSearchableCustomerFieldTwo: "" },
-      { customNonSearchableCustomerFieldOne: "  leading and trailing  ", customSearchableCustomerFieldTwo: "<script>x</script>" },
+      {
+        customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 \u00010 \u0001 end",
+        customNonSearchableCustomerFieldTwo: "",
+      },
+      {
+        customNonSearchableCustomerFieldOne: "  leading and trailing  ",
+        customSearchableCustomerFieldTwo: "<script>x</script>",
+      },
       {},
     ];
     const created = await Promise.all(sent.map((fields) => store.createCustomer(fields)));
-    for (const [i, fields] of sent.entries()) expect(await store.getCustomer(created[i]!.id)).toEqual({ id: created[i]!.id, ...fields });
+    for (const [i, fields] of sent.entries())
+      expect(await store.getCustomer(created[i]!.id)).toEqual({ id: created[i]!.id, ...fields });
     expect(await store.getCustomer("cus_unknown")).toBeUndefined();
   });
 
   it("updates only the fields given, and tells an unknown id", async () => {
-    const { id } = await store.createCustomer({ customSearchableCustomerFieldOne: "a", customNonSearchableCustomerFieldOne: "b" });
-    expect(await store.updateCustomer(id, { customNonSearchableCustomerFieldOne: "", customSearchableCustomerFieldTwo: "Ünï" })).toEqual({
+    const { id } = await store.createCustomer({
+      customSearchableCustomerFieldOne: "a",
+      customNonSearchableCustomerFieldOne: "b",
+    });
+    expect(
+      await store.updateCustomer(id, {
+        customNonSearchableCustomerFieldOne: "",
+        customSearchableCustomerFieldTwo: "Ünï",
+      }),
+    ).toEqual({
       id,
       customSearchableCustomerFieldOne: "a",
       customNonSearchableCustomerFieldOne: "",
@@ -92,27 +120,58 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     // A null is "not sent" (the runtime drops it first; a store reads it the same way): nothing wiped.
     const unchanged = await store.getCustomer(id);
     expect(await store.updateCustomer(id, { customSearchableCustomerFieldOne: null } as never)).toEqual(unchanged);
-    expect(await store.createCustomer({ customSearchableCustomerFieldTwo: null } as never)).toEqual({ id: expect.any(String) });
+    expect(await store.createCustomer({ customSearchableCustomerFieldTwo: null } as never)).toEqual({
+      id: expect.any(String),
+    });
     expect(await store.updateCustomer("cus_unknown", { customSearchableCustomerFieldOne: "x" })).toBeUndefined();
   });
 
   it("searches whole values ignoring case, every criterion at once, newest first, up to the limit", async () => {
     const made = [];
-    for (const [one, two] of [["@Jane", "A-1"], ["@jane", "a-1"], ["@JANE", "B-2"], ["@janet", "A-1"], ["ZOË", "x"]]) {
-      made.push((await store.createCustomer({ customSearchableCustomerFieldOne: one, customSearchableCustomerFieldTwo: two })).id);
+    for (const [one, two] of [
+      ["@Jane", "A-1"],
+      ["@jane", "a-1"],
+      ["@JANE", "B-2"],
+      ["@janet", "A-1"],
+      ["ZOË", "x"],
+    ]) {
+      made.push(
+        (await store.createCustomer({ customSearchableCustomerFieldOne: one, customSearchableCustomerFieldTwo: two }))
+          .id,
+      );
     }
     const ids = (list: { id: string }[]) => list.map((c) => c.id);
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 100))).toEqual([made[2], made[1], made[0]]);
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@JANE", customSearchableCustomerFieldTwo: "A-1" }, 100))).toEqual([made[1], made[0]]);
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 2))).toEqual([made[2], made[1]]);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 100))).toEqual([
+      made[2],
+      made[1],
+      made[0],
+    ]);
+    expect(
+      ids(
+        await store.searchCustomers(
+          { customSearchableCustomerFieldOne: "@JANE", customSearchableCustomerFieldTwo: "A-1" },
+          100,
+        ),
+      ),
+    ).toEqual([made[1], made[0]]);
+    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 2))).toEqual([
+      made[2],
+      made[1],
+    ]);
     expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "zoë" }, 100))).toEqual([made[4]]); // beyond ASCII too
     expect(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jan" }, 100)).toEqual([]);
   });
 
   it("best match: by how many facts equal a searchable field, newest first among equals, nobody scoring zero", async () => {
-    const one = await store.createCustomer({ customSearchableCustomerFieldOne: "@jane", customSearchableCustomerFieldTwo: "acme-1" });
+    const one = await store.createCustomer({
+      customSearchableCustomerFieldOne: "@jane",
+      customSearchableCustomerFieldTwo: "acme-1",
+    });
     const two = await store.createCustomer({ customSearchableCustomerFieldOne: "@JANE" });
-    const three = await store.createCustomer({ customSearchableCustomerFieldTwo: "ACME-1", customNonSearchableCustomerFieldOne: "@jane" });
+    const three = await store.createCustomer({
+      customSearchableCustomerFieldTwo: "ACME-1",
+      customNonSearchableCustomerFieldOne: "@jane",
+    });
     await store.createCustomer({ customNonSearchableCustomerFieldOne: "acme-1" }); // only a non-searchable field: never a match
     const ranked = await store.bestMatchCustomers(["@jane", "acme-1", "nobody"], 10);
     expect(ranked.map((c) => c.id)).toEqual([one.id, three.id, two.id]);
@@ -123,9 +182,21 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
 
   it("creates open cases with their interactions in order, kept whole, and rising numbers, for customers that exist only", async () => {
     const { id: customerId } = await store.createCustomer({});
-    const first = await store.createCase({ customerId, title: "First", interactions: [interaction(1), interaction(2), interaction(3)], customCasePropertyOne: "" });
+    const first = await store.createCase({
+      customerId,
+      title: "First",
+      interactions: [interaction(1), interaction(2), interaction(3)],
+      customCasePropertyOne: "",
+    });
     const second = await store.createCase({ customerId, title: "Second", description: "Long ✓" });
-    expect(first).toMatchObject({ customerId, title: "First", description: "", status: "open", interactions: [interaction(1), interaction(2), interaction(3)], customCasePropertyOne: "" });
+    expect(first).toMatchObject({
+      customerId,
+      title: "First",
+      description: "",
+      status: "open",
+      interactions: [interaction(1), interaction(2), interaction(3)],
+      customCasePropertyOne: "",
+    });
     expect(first!.customCasePropertyTwo).toBeUndefined();
     expect(first!.created).toBe(first!.lastUpdated);
     expect(Number(second!.number)).toBeGreaterThan(Number(first!.number));
@@ -139,16 +210,35 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     const { id: customerId } = await store.createCustomer({});
     const created = (await store.createCase({ customerId, title: "Open", interactions: [interaction(1)] }))!;
     await new Promise((resolve) => setTimeout(resolve, 2));
-    const updated = await store.updateCase(created.id, { status: "closed", interactions: [interaction(2), interaction(3)], customCasePropertyTwo: "x" });
-    expect(updated).toMatchObject({ title: "Open", status: "closed", customCasePropertyTwo: "x", interactions: [interaction(1), interaction(2), interaction(3)] });
+    const updated = await store.updateCase(created.id, {
+      status: "closed",
+      interactions: [interaction(2), interaction(3)],
+      customCasePropertyTwo: "x",
+    });
+    expect(updated).toMatchObject({
+      title: "Open",
+      status: "closed",
+      customCasePropertyTwo: "x",
+      interactions: [interaction(1), interaction(2), interaction(3)],
+    });
     expect(updated!.lastUpdated > created.lastUpdated).toBe(true);
-    expect(await store.updateCase(created.id, { title: null, description: null, status: null, customCasePropertyTwo: null } as never)).toMatchObject({
+    expect(
+      await store.updateCase(created.id, {
+        title: null,
+        description: null,
+        status: null,
+        customCasePropertyTwo: null,
+      } as never),
+    ).toMatchObject({
       title: "Open",
       description: "",
       status: "closed",
       customCasePropertyTwo: "x",
     });
-    expect(await store.getCase(created.id)).toMatchObject({ customerId, interactions: [interaction(1), interaction(2), interaction(3)] });
+    expect(await store.getCase(created.id)).toMatchObject({
+      customerId,
+      interactions: [interaction(1), interaction(2), interaction(3)],
+    });
     expect(await store.updateCase("case_unknown", { title: "x" })).toBeUndefined();
   });
 
@@ -163,13 +253,23 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
   });
 
   it("concurrent creates and updates of one record: every create kept, every interaction added, none lost", async () => {
-    const customers = await Promise.all(Array.from({ length: 50 }, (_, i) => store.createCustomer({ customSearchableCustomerFieldOne: `c${i}` })));
+    const customers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.createCustomer({ customSearchableCustomerFieldOne: `c${i}` })),
+    );
     expect(new Set(customers.map((c) => c.id)).size).toBe(50);
     const { id: customerId } = customers[0]!;
     const crmCase = (await store.createCase({ customerId, title: "busy" }))!;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateCase(crmCase.id, { interactions: [interaction(i)] })));
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateCustomer(customerId, { customNonSearchableCustomerFieldOne: `v${i}` })));
-    expect((await store.getCase(crmCase.id))!.interactions.map((i) => i.serviceId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).sort());
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.updateCase(crmCase.id, { interactions: [interaction(i)] })),
+    );
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.updateCustomer(customerId, { customNonSearchableCustomerFieldOne: `v${i}` }),
+      ),
+    );
+    expect((await store.getCase(crmCase.id))!.interactions.map((i) => i.serviceId).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => String(i)).sort(),
+    );
     expect((await store.getCustomer(customerId))!.customNonSearchableCustomerFieldOne).toMatch(/^v\d+$/);
   });
 
@@ -185,7 +285,8 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     }
     // Made in the same millisecond, an id is the last one plus up to 2^40 at random: its last ten hex digits
     // take many values across the ids.
-    for (let position = 26; position < 36; position++) expect(new Set(ids.map((id) => id[position])).size, `digit ${position}`).toBeGreaterThan(10);
+    for (let position = 26; position < 36; position++)
+      expect(new Set(ids.map((id) => id[position])).size, `digit ${position}`).toBeGreaterThan(10);
   });
 });
 
@@ -230,7 +331,9 @@ describe.skipIf(!postgresAvailable)("the PostgreSQL store, several opened at onc
     const database = await createScratchDatabase();
     const opening = await Promise.allSettled(Array.from({ length: 4 }, () => PostgresCrmStore.open(database.config)));
     try {
-      const stores = opening.map((result) => (result.status === "fulfilled" ? result.value : expect.fail(String(result.reason))));
+      const stores = opening.map((result) =>
+        result.status === "fulfilled" ? result.value : expect.fail(String(result.reason)),
+      );
       const customer = await stores[0]!.createCustomer({ customSearchableCustomerFieldOne: "Shared" });
       const crmCase = await stores[1]!.createCase({ customerId: customer.id, title: "seen by all" });
       for (const store of stores) {

@@ -127,7 +127,9 @@ describe("npm run verify", () => {
   });
 
   it("takes a key that starts with a dash, as a key may", async () => {
-    const dashed = await startCrmServer(new MemoryCrmStore(), undefined, undefined, { apiKeys: { dashed: "-Fm24G0y4JHd" } });
+    const dashed = await startCrmServer(new MemoryCrmStore(), undefined, undefined, {
+      apiKeys: { dashed: "-Fm24G0y4JHd" },
+    });
     try {
       const run = await runVerify("--url", dashed.url, "--key", "-Fm24G0y4JHd", "--only", "journey");
       expect([run.code, run.stdout]).toEqual([0, expect.stringContaining("passed")]);

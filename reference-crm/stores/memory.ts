@@ -2,7 +2,15 @@
 import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import { newId } from "../ids.js";
 import type { CaseChanges, CrmStore, CustomerFields, NewCase, StoredCase, StoredCustomer } from "./store.js";
-import { caseFieldNames, caseNumber, customerFieldNames, matchKey, now, pick, searchableCustomerFields } from "./store.js";
+import {
+  caseFieldNames,
+  caseNumber,
+  customerFieldNames,
+  matchKey,
+  now,
+  pick,
+  searchableCustomerFields,
+} from "./store.js";
 
 /** Keeps everything in memory: for tests, and `STORE=memory`. */
 export class MemoryCrmStore implements CrmStore {
@@ -32,23 +40,31 @@ export class MemoryCrmStore implements CrmStore {
 
   async searchCustomers(criteria: Readonly<Record<string, string>>, limit: number): Promise<StoredCustomer[]> {
     const wanted = Object.entries(criteria).map(([name, value]) => [name, matchKey(value)] as const);
-    const found = this.#newestFirst().filter((c) => wanted.every(([name, key]) => {
-      const value = (c as Record<string, string | undefined>)[name];
-      return value !== undefined && matchKey(value) === key;
-    }));
+    const found = this.#newestFirst().filter((c) =>
+      wanted.every(([name, key]) => {
+        const value = (c as Record<string, string | undefined>)[name];
+        return value !== undefined && matchKey(value) === key;
+      }),
+    );
     return found.slice(0, limit);
   }
 
   async bestMatchCustomers(facts: readonly string[], limit: number): Promise<StoredCustomer[]> {
     const scored = this.#newestFirst().map((customer) => {
-      const keys = new Set(searchableCustomerFields.flatMap((name) => {
-        const value = (customer as Record<string, string | undefined>)[name];
-        return value === undefined ? [] : [matchKey(value)];
-      }));
+      const keys = new Set(
+        searchableCustomerFields.flatMap((name) => {
+          const value = (customer as Record<string, string | undefined>)[name];
+          return value === undefined ? [] : [matchKey(value)];
+        }),
+      );
       return { customer, score: facts.filter((fact) => keys.has(fact)).length };
     });
     // A stable sort keeps the newest first among equal scores.
-    return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score).slice(0, limit).map((s) => s.customer);
+    return scored
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit)
+      .map((s) => s.customer);
   }
 
   async createCase(input: NewCase): Promise<StoredCase | undefined> {
@@ -79,7 +95,11 @@ export class MemoryCrmStore implements CrmStore {
     const stored = this.#cases.get(id);
     if (!stored) return undefined;
     const { interactions, title, description, status } = changes;
-    Object.assign(stored, pick({ title, description, status }, ["title", "description", "status"]), pick(changes, caseFieldNames));
+    Object.assign(
+      stored,
+      pick({ title, description, status }, ["title", "description", "status"]),
+      pick(changes, caseFieldNames),
+    );
     stored.interactions.push(...(interactions ?? []));
     stored.lastUpdated = now();
     return structuredClone(stored);
@@ -87,7 +107,10 @@ export class MemoryCrmStore implements CrmStore {
 
   async listCases(customerId: string): Promise<StoredCase[] | undefined> {
     if (!this.#customers.has(customerId)) return undefined;
-    return [...this.#cases.values()].filter((c) => c.customerId === customerId).reverse().map((c) => structuredClone(c));
+    return [...this.#cases.values()]
+      .filter((c) => c.customerId === customerId)
+      .reverse()
+      .map((c) => structuredClone(c));
   }
 
   async addFailureEvent(event: FailureEvent, receivedAt = now()): Promise<boolean> {
@@ -102,7 +125,10 @@ export class MemoryCrmStore implements CrmStore {
   }
 
   async listFailureEvents(limit: number): Promise<StoredFailureEvent[]> {
-    return [...this.#failureEvents.values()].reverse().slice(0, limit).map((stored) => structuredClone(stored));
+    return [...this.#failureEvents.values()]
+      .reverse()
+      .slice(0, limit)
+      .map((stored) => structuredClone(stored));
   }
 
   /** How many customers are stored. */

@@ -41,15 +41,21 @@ export const migrations: readonly string[] = [
  * holds a raw control character, so interactions are stored as written.)
  */
 const toText = (value: string) => value.replace(/[\u0000\u0001]/g, (char) => `\u0001${char.charCodeAt(0)}`);
-const fromText = (text: string) => text.replace(/\u0001([01])/g, (_, code: string) => String.fromCharCode(Number(code)));
-const toParameter = (value: unknown): unknown => (typeof value === "string" ? toText(value) : Array.isArray(value) ? value.map(toParameter) : value);
+const fromText = (text: string) =>
+  text.replace(/\u0001([01])/g, (_, code: string) => String.fromCharCode(Number(code)));
+const toParameter = (value: unknown): unknown =>
+  typeof value === "string" ? toText(value) : Array.isArray(value) ? value.map(toParameter) : value;
 
 export type Connection = pg.Pool | pg.PoolClient;
 
 /** Runs one parameterised statement and returns its rows, text escaped on the way in and back (see toText). */
 export async function query(db: Connection, sql: string, values: readonly unknown[] = []): Promise<shared.Row[]> {
   const { rows } = await db.query(sql, values.map(toParameter));
-  return rows.map((row: shared.Row) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, typeof value === "string" ? fromText(value) : value])));
+  return rows.map((row: shared.Row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([column, value]) => [column, typeof value === "string" ? fromText(value) : value]),
+    ),
+  );
 }
 
 const ignore = () => {};
@@ -68,7 +74,10 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     return result;
   } catch (error) {
     // A connection that cannot even roll back is broken: released with its error, the pool closes it.
-    broken = await client.query("ROLLBACK").then(() => undefined, (rollbackError: Error) => rollbackError);
+    broken = await client.query("ROLLBACK").then(
+      () => undefined,
+      (rollbackError: Error) => rollbackError,
+    );
     throw error;
   } finally {
     client.off("error", ignore);
@@ -89,7 +98,8 @@ export async function migrate(pool: pg.Pool, steps: readonly string[] = migratio
     await query(client, "SELECT pg_advisory_xact_lock($1)", [migrationLock]);
     await query(client, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
     const current = Number((await query(client, "SELECT version FROM schema_version"))[0]?.version ?? 0);
-    if (current > steps.length) throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
+    if (current > steps.length)
+      throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
     for (const step of steps.slice(current)) await client.query(step); // a step may be several statements: no parameters
     if (current < steps.length) {
       await query(client, "DELETE FROM schema_version");
@@ -102,17 +112,25 @@ export async function migrate(pool: pg.Pool, steps: readonly string[] = migratio
 }
 
 /** Adds the columns of the spec's custom fields a table lacks (see sql.ts), the key columns filled from the rows. */
-async function addFieldColumns(client: pg.PoolClient, table: string, fields: readonly string[], searchable: readonly string[] = []): Promise<void> {
-  const sql = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1";
+async function addFieldColumns(
+  client: pg.PoolClient,
+  table: string,
+  fields: readonly string[],
+  searchable: readonly string[] = [],
+): Promise<void> {
+  const sql =
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1";
   const existing = new Set((await query(client, sql, [table])).map((column) => String(column.column_name)));
   const missing = shared.fieldColumnsToAdd(existing, fields, searchable);
   for (const field of missing.columns) await query(client, shared.addColumn(table, field, "text"));
   for (const field of missing.keys) {
     await query(client, shared.addColumn(table, shared.keyColumn(field), "text"));
-    const rows = await query(client, `SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`);
+    const rows = await query(
+      client,
+      `SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`,
+    );
     const fill = `UPDATE ${shared.quote(table)} SET ${shared.quote(shared.keyColumn(field))} = fill.key FROM unnest($1::text[], $2::text[]) AS fill (id, key) WHERE ${shared.quote(table)}.id = fill.id`;
     await query(client, fill, [rows.map((row) => row.id), rows.map((row) => matchKey(String(row.value)))]);
     await query(client, shared.keyIndex(table, field));
   }
 }
-

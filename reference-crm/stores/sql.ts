@@ -6,7 +6,15 @@
 // in no migration: they follow the spec (see `fieldColumnsToAdd`), added at start, never dropped.
 import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
 import type { CaseChanges, CaseFields, CaseStatus, CustomerFields, StoredCase, StoredCustomer } from "./store.js";
-import { caseFieldNames, caseNumber, customerFieldNames, matchKey, now, pick, searchableCustomerFields } from "./store.js";
+import {
+  caseFieldNames,
+  caseNumber,
+  customerFieldNames,
+  matchKey,
+  now,
+  pick,
+  searchableCustomerFields,
+} from "./store.js";
 
 /** A column name as SQL reads it, whatever the spec calls the field. */
 export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -23,7 +31,10 @@ export const customerColumns: readonly string[] = [...customerFieldNames, ...sea
 export function customerColumnValues(customer: CustomerFields): (string | null)[] {
   const given = pick(customer, customerFieldNames);
   const value = (name: string) => given[name] ?? null;
-  return [...customerFieldNames.map(value), ...searchableCustomerFields.map((name) => (value(name) === null ? null : matchKey(value(name)!)))];
+  return [
+    ...customerFieldNames.map(value),
+    ...searchableCustomerFields.map((name) => (value(name) === null ? null : matchKey(value(name)!))),
+  ];
 }
 
 /** The columns an update sets: each field given, and the key of each searchable one. */
@@ -35,7 +46,18 @@ export function changedCustomerColumns(changes: CustomerFields): [column: string
 }
 
 /** A case's columns. */
-export const caseColumns: readonly string[] = ["id", "number", "customer_id", "title", "description", "status", "created", "last_updated", "interactions", ...caseFieldNames];
+export const caseColumns: readonly string[] = [
+  "id",
+  "number",
+  "customer_id",
+  "title",
+  "description",
+  "status",
+  "created",
+  "last_updated",
+  "interactions",
+  ...caseFieldNames,
+];
 
 /** The values of the field columns of a case, NULL for an absent field. */
 export function caseFieldValues(fields: CaseFields): (string | null)[] {
@@ -46,7 +68,10 @@ export function caseFieldValues(fields: CaseFields): (string | null)[] {
 /** The columns an update of `current` sets: what `changes` gives, the interactions after its own, and last_updated. */
 export function changedCaseColumns(current: StoredCase, changes: CaseChanges): [column: string, value: string][] {
   const { title, description, status } = changes;
-  const given = Object.entries({ ...pick({ title, description, status }, ["title", "description", "status"]), ...pick(changes, caseFieldNames) });
+  const given = Object.entries({
+    ...pick({ title, description, status }, ["title", "description", "status"]),
+    ...pick(changes, caseFieldNames),
+  });
   return [
     ...(given as [string, string][]),
     ["interactions", JSON.stringify([...current.interactions, ...(changes.interactions ?? [])])],
@@ -57,7 +82,8 @@ export function changedCaseColumns(current: StoredCase, changes: CaseChanges): [
 /** The customer a row holds: its id and the fields that are not NULL. */
 export function customerFromRow(row: Row): StoredCustomer {
   const customer: StoredCustomer = { id: String(row.id) };
-  for (const name of customerFieldNames) if (row[name] !== null) (customer as Record<string, string>)[name] = String(row[name]);
+  for (const name of customerFieldNames)
+    if (row[name] !== null) (customer as Record<string, string>)[name] = String(row[name]);
   return customer;
 }
 
@@ -74,7 +100,8 @@ export function caseFromRow(row: Row): StoredCase {
     lastUpdated: String(row.last_updated),
     interactions: JSON.parse(String(row.interactions)),
   };
-  for (const name of caseFieldNames) if (row[name] !== null) (stored as Record<string, unknown>)[name] = String(row[name]);
+  for (const name of caseFieldNames)
+    if (row[name] !== null) (stored as Record<string, unknown>)[name] = String(row[name]);
   return stored;
 }
 
@@ -84,21 +111,33 @@ export const failureEventFromRow = (row: Row): StoredFailureEvent => ({
   event: JSON.parse(String(row.event)) as FailureEvent,
 });
 
-
 /** What a table lacks of the spec's custom fields: the columns to add, and the searchable fields whose key column to add. */
-export function fieldColumnsToAdd(existing: ReadonlySet<string>, fields: readonly string[], searchable: readonly string[] = []) {
-  return { columns: fields.filter((field) => !existing.has(field)), keys: searchable.filter((field) => !existing.has(keyColumn(field))) };
+export function fieldColumnsToAdd(
+  existing: ReadonlySet<string>,
+  fields: readonly string[],
+  searchable: readonly string[] = [],
+) {
+  return {
+    columns: fields.filter((field) => !existing.has(field)),
+    keys: searchable.filter((field) => !existing.has(keyColumn(field))),
+  };
 }
 
 /** The statements that add a field's column, or a key column and its index (filled in between by the store). */
-export const addColumn = (table: string, column: string, type: string) => `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column)} ${type}`;
-export const keyIndex = (table: string, field: string) => `CREATE INDEX ${quote(`${table}_by_${keyColumn(field)}`)} ON ${quote(table)} (${quote(keyColumn(field))})`;
+export const addColumn = (table: string, column: string, type: string) =>
+  `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column)} ${type}`;
+export const keyIndex = (table: string, field: string) =>
+  `CREATE INDEX ${quote(`${table}_by_${keyColumn(field)}`)} ON ${quote(table)} (${quote(keyColumn(field))})`;
 
 /**
  * The customers each of whose searchable criteria equals their key column, newest first: the statement, with
  * `placeholder(i)` the store's marker of the i-th value (`?`, `$1`), and its values.
  */
-export function searchStatement(criteria: Readonly<Record<string, string>>, limit: number, placeholder: (i: number) => string) {
+export function searchStatement(
+  criteria: Readonly<Record<string, string>>,
+  limit: number,
+  placeholder: (i: number) => string,
+) {
   const given = Object.entries(criteria).filter(([name]) => searchableCustomerFields.includes(name));
   const where = given.map(([name], i) => `${quote(keyColumn(name))} = ${placeholder(i + 1)}`).join(" AND ") || "1 = 1";
   const columns = ["id", ...customerFieldNames].map(quote).join(", ");

@@ -48,8 +48,10 @@ export const migrations: readonly string[] = [
 /** Brings the database to the latest schema, each step in its own transaction; returns the version. */
 export function migrate(db: Database, steps: readonly string[] = migrations): number {
   db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  const current = (db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined)?.version ?? 0;
-  if (current > steps.length) throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
+  const current =
+    (db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined)?.version ?? 0;
+  if (current > steps.length)
+    throw new Error(`The database is at schema version ${current}, newer than this code (${steps.length}).`);
   for (let version = current + 1; version <= steps.length; version++) {
     db.transaction(() => {
       db.exec(steps[version - 1]!);
@@ -61,18 +63,30 @@ export function migrate(db: Database, steps: readonly string[] = migrations): nu
 }
 
 /** Adds the columns of the spec's custom fields a table lacks (see sql.ts), the key columns filled from the rows. */
-export function addFieldColumns(db: Database, table: string, fields: readonly string[], searchable: readonly string[] = []): void {
+export function addFieldColumns(
+  db: Database,
+  table: string,
+  fields: readonly string[],
+  searchable: readonly string[] = [],
+): void {
   db.transaction(() => {
-    const existing = new Set((db.prepare(`PRAGMA table_info(${shared.quote(table)})`).all() as { name: string }[]).map((c) => c.name));
+    const existing = new Set(
+      (db.prepare(`PRAGMA table_info(${shared.quote(table)})`).all() as { name: string }[]).map((c) => c.name),
+    );
     const missing = shared.fieldColumnsToAdd(existing, fields, searchable);
     for (const field of missing.columns) db.exec(shared.addColumn(table, field, "TEXT"));
     for (const field of missing.keys) {
       db.exec(shared.addColumn(table, shared.keyColumn(field), "TEXT"));
-      const rows = db.prepare(`SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`).all() as shared.Row[];
-      const fill = db.prepare(`UPDATE ${shared.quote(table)} SET ${shared.quote(shared.keyColumn(field))} = ? WHERE id = ?`);
+      const rows = db
+        .prepare(
+          `SELECT id, ${shared.quote(field)} AS value FROM ${shared.quote(table)} WHERE ${shared.quote(field)} IS NOT NULL`,
+        )
+        .all() as shared.Row[];
+      const fill = db.prepare(
+        `UPDATE ${shared.quote(table)} SET ${shared.quote(shared.keyColumn(field))} = ? WHERE id = ?`,
+      );
       for (const row of rows) fill.run(matchKey(String(row.value)), row.id);
       db.exec(shared.keyIndex(table, field));
     }
   })();
 }
-

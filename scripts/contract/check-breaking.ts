@@ -42,7 +42,13 @@ const withoutVersion = (doc: Doc) => JSON.stringify({ ...doc, info: { ...doc.inf
 /** The changelog entry and the verdict, for two bundled specs. */
 export function judge(before: Doc, after: Doc, ref: string): Verdict {
   const [was, now] = [version(before), version(after)];
-  if (!was || !now) return { exitCode: 2, report: [`check:breaking: info.version must be MAJOR.MINOR.PATCH (at ${ref}: ${before.info?.version}, now: ${after.info?.version})`] };
+  if (!was || !now)
+    return {
+      exitCode: 2,
+      report: [
+        `check:breaking: info.version must be MAJOR.MINOR.PATCH (at ${ref}: ${before.info?.version}, now: ${after.info?.version})`,
+      ],
+    };
   const changes = compareSpecs(before, after);
   const breaking = changes.filter((c) => c.breaking);
   const reworded = wordingChanges(before, after);
@@ -50,7 +56,8 @@ export function judge(before: Doc, after: Doc, ref: string): Verdict {
   const unclassified = changed && changes.length === 0 && reworded.length === 0;
 
   const report = [`check:breaking: spec/ against ${ref}, info.version ${before.info.version} -> ${after.info.version}`];
-  if (compare(now, was) < 0) return { exitCode: 1, report: [...report, "check:breaking: FAILED: info.version went down"] };
+  if (compare(now, was) < 0)
+    return { exitCode: 1, report: [...report, "check:breaking: FAILED: info.version went down"] };
   if (!changed) return { exitCode: 0, report: [...report, "check:breaking: no change of the contract"] };
 
   const weight = breaking.length > 0 ? "major" : changes.length > 0 ? "minor" : "patch";
@@ -62,19 +69,27 @@ export function judge(before: Doc, after: Doc, ref: string): Verdict {
     "",
     ...breaking.map(line),
     ...changes.filter((c) => !c.breaking).map(line),
-    ...(reworded.length > 0 ? [`- descriptions or examples reworded in ${reworded.map((r) => `\`${r}\``).join(", ")}`] : []),
+    ...(reworded.length > 0
+      ? [`- descriptions or examples reworded in ${reworded.map((r) => `\`${r}\``).join(", ")}`]
+      : []),
     ...(unclassified ? [`- other edits (servers, tags, …): see \`git diff ${ref} -- spec/\``] : []),
     "",
   );
   if (compare(now, was) === 0) {
-    report.push(`check:breaking: FAILED: the contract changed but info.version is still ${before.info.version}: raise it to ${wanted} and add the entry above to spec/CHANGELOG.md`);
+    report.push(
+      `check:breaking: FAILED: the contract changed but info.version is still ${before.info.version}: raise it to ${wanted} and add the entry above to spec/CHANGELOG.md`,
+    );
     return { exitCode: 1, report };
   }
   if (breaking.length > 0 && now[0] <= was[0]) {
-    report.push(`check:breaking: FAILED: ${breaking.length} breaking change(s). If they are meant, raise info.version to ${wanted} and add the entry above to spec/CHANGELOG.md`);
+    report.push(
+      `check:breaking: FAILED: ${breaking.length} breaking change(s). If they are meant, raise info.version to ${wanted} and add the entry above to spec/CHANGELOG.md`,
+    );
     return { exitCode: 1, report };
   }
-  report.push(`check:breaking: ok, ${breaking.length > 0 ? `${breaking.length} breaking change(s) declared by ${after.info.version}` : "no breaking change"}`);
+  report.push(
+    `check:breaking: ok, ${breaking.length > 0 ? `${breaking.length} breaking change(s) declared by ${after.info.version}` : "no breaking change"}`,
+  );
   return { exitCode: 0, report };
 }
 
@@ -83,7 +98,8 @@ async function bundled(spec: string): Promise<Doc> {
   return parse(bundle(spec)) as Doc;
 }
 
-const git = (repo: string, args: string[]) => execFileSync("git", args, { cwd: repo, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+const git = (repo: string, args: string[]) =>
+  execFileSync("git", args, { cwd: repo, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
 
 /** The spec as it is at `ref` (spec/ extracted with git archive), bundled; undefined if it had none. */
 async function bundledAt(repo: string, ref: string): Promise<Doc | undefined> {
@@ -111,7 +127,8 @@ export async function checkBreaking(ref: string, repo: string): Promise<Verdict>
   try {
     const before = await bundledAt(repo, ref);
     if (!before) return { exitCode: 0, report: [`check:breaking: no ${specFile} at ${ref}, nothing to compare`] };
-    if (!existsSync(join(repo, specFile))) return { exitCode: 2, report: [`check:breaking: no ${specFile} in ${repo}`] };
+    if (!existsSync(join(repo, specFile)))
+      return { exitCode: 2, report: [`check:breaking: no ${specFile} in ${repo}`] };
     return judge(before, await bundled(join(repo, specFile)), ref);
   } catch (error) {
     return { exitCode: 2, report: [`check:breaking: could not bundle a spec: ${(error as Error).message.trim()}`] };

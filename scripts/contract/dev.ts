@@ -29,9 +29,18 @@ interface LintReport {
 
 /** Redocly's lint of the spec with the project's rules, summed up in a few words. */
 async function lint(spec: string): Promise<string> {
-  const args = [packageBin("@redocly/cli", "redocly"), "lint", spec, "--format=json", "--config", join(projectRoot, "redocly.yaml")];
+  const args = [
+    packageBin("@redocly/cli", "redocly"),
+    "lint",
+    spec,
+    "--format=json",
+    "--config",
+    join(projectRoot, "redocly.yaml"),
+  ];
   // Lint exits non-zero when it finds errors; its report is on stdout either way.
-  const stdout = await promisify(execFile)(process.execPath, args, { env: { ...process.env, REDOCLY_TELEMETRY: "off" } }).then(
+  const stdout = await promisify(execFile)(process.execPath, args, {
+    env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+  }).then(
     (result) => result.stdout,
     (error: { stdout?: string }) => error.stdout ?? "",
   );
@@ -86,7 +95,10 @@ function cycles(options: DevOptions) {
       try {
         await mock?.stop();
         mock = undefined;
-        [, mock] = await Promise.all([buildDocs(options.docsFile, bundled), startMock({ port: options.port, spec: bundled })]);
+        [, mock] = await Promise.all([
+          buildDocs(options.docsFile, bundled),
+          startMock({ port: options.port, spec: bundled }),
+        ]);
         outcome = "regenerated, docs rebuilt, mock restarted";
       } catch (error) {
         outcome = `regenerated, then failed: ${(error as Error).message.split("\n")[0]}`;
@@ -112,7 +124,10 @@ function watchSaves(specDir: string, log: (line: string) => void, onBurst: (take
     return files;
   };
   // chokidar watches the folders, so a file replaced by a rename (a new inode) stays watched.
-  const watcher = watch(specDir, { ignoreInitial: true, ignored: (path) => scratchFile.test(basename(relative(specDir, path))) });
+  const watcher = watch(specDir, {
+    ignoreInitial: true,
+    ignored: (path) => scratchFile.test(basename(relative(specDir, path))),
+  });
   watcher.on("all", (event, path) => {
     if (event === "addDir" || event === "unlinkDir") return; // what counts is the files
     pending.add(relative(specDir, path));
@@ -177,7 +192,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     port: Number(values.port),
     log: (line) => console.log(line),
   });
-  console.log(`dev: watching ${values.spec} · mock on ${dev.mockUrl() ?? "(not running)"} · docs in ${values.docs} · Ctrl-C stops`);
+  console.log(
+    `dev: watching ${values.spec} · mock on ${dev.mockUrl() ?? "(not running)"} · docs in ${values.docs} · Ctrl-C stops`,
+  );
   // The signal may come twice (to the whole group, then relayed by tsx): stop once, and ignore the second.
   let stopping: Promise<void> | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

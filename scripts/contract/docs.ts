@@ -46,7 +46,9 @@ export function openEveryTag(html: string): string {
   return everyTagOpen.reduce((page, { what, find, replace }) => {
     const found = page.match(find)?.length ?? 0;
     if (found !== 1) {
-      throw new Error(`Cannot open every tag in the docs: Redoc's bundle has changed (${what}: ${found} matches, not 1). Revisit everyTagOpen in scripts/contract/docs.ts.`);
+      throw new Error(
+        `Cannot open every tag in the docs: Redoc's bundle has changed (${what}: ${found} matches, not 1). Revisit everyTagOpen in scripts/contract/docs.ts.`,
+      );
     }
     return page.replace(find, replace);
   }, html);
@@ -59,7 +61,15 @@ export function openEveryTag(html: string): string {
 export async function buildDocs(output = defaultDocsPath, spec = bundledSpecPath): Promise<void> {
   // Written aside, then renamed: a server reading the page never sees it half-written.
   const partial = `${output}.${process.pid}.partial`;
-  const args = ["build-docs", spec, "--output", partial, "--inlineBundle", "--template", join(projectRoot, "scripts/contract/docs-template.hbs")];
+  const args = [
+    "build-docs",
+    spec,
+    "--output",
+    partial,
+    "--inlineBundle",
+    "--template",
+    join(projectRoot, "scripts/contract/docs-template.hbs"),
+  ];
   try {
     await promisify(execFile)(process.execPath, [packageBin("@redocly/cli", "redocly"), ...args], {
       cwd: projectRoot, // where redocly.yaml is

@@ -57,7 +57,16 @@ async function startPrism(command: "mock" | "proxy", extraArgs: string[], option
   try {
     prism = await startProcess({
       command: process.execPath,
-      args: [packageBin("@stoplight/prism-cli", "prism"), command, served.file, ...extraArgs, "--host", host, "--port", String(port)],
+      args: [
+        packageBin("@stoplight/prism-cli", "prism"),
+        command,
+        served.file,
+        ...extraArgs,
+        "--host",
+        host,
+        "--port",
+        String(port),
+      ],
       ready: /Prism is listening on/,
     });
   } catch (error) {
@@ -93,14 +102,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const basePath = process.env.BASE_PATH?.replace(/\/+$/, "") ?? "";
   const port = Number(process.env.PORT ?? 4010);
   if (await portInUse(port)) {
-    console.error(`Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${port + 1} npm run mock.`);
+    console.error(
+      `Port ${port} is in use: stop what uses it, or start the mock on another port, e.g. PORT=${port + 1} npm run mock.`,
+    );
     process.exit(1);
   }
   const mock = await startMock({ port, basePath }).catch((error: Error) => {
     console.error(`Cannot start the Prism mock: ${error.message.split("\n")[0]}`);
     process.exit(1);
   });
-  console.log(`Prism mock of the custom-CRM API listening on ${mock.url}${basePath} (the instanceUrl to call); Ctrl-C stops it.`);
+  console.log(
+    `Prism mock of the custom-CRM API listening on ${mock.url}${basePath} (the instanceUrl to call); Ctrl-C stops it.`,
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void mock.stop().then(() => process.exit(0)));
   }

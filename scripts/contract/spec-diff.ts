@@ -26,7 +26,12 @@ function byPath(model: SpecModel): Map<string, OperationModel[]> {
 
 /** The operations' half: paths, operations, parameters, bodies, responses and their headers, security. */
 class Comparison extends SchemaComparison {
-  private content(b: Record<string, MediaTypeModel>, a: Record<string, MediaTypeModel>, direction: Direction, where: string) {
+  private content(
+    b: Record<string, MediaTypeModel>,
+    a: Record<string, MediaTypeModel>,
+    direction: Direction,
+    where: string,
+  ) {
     for (const [mediaType, media] of Object.entries(b)) {
       const other = a[mediaType];
       if (other === undefined) this.add(true, `${where}: removed media type ${mediaType}`);
@@ -52,7 +57,8 @@ class Comparison extends SchemaComparison {
       this.schema(was.schema, now.schema, "request", where);
     }
     for (const now of a) {
-      if (!before.has(parameterKey(now))) this.add(now.required, `${owner}: added ${now.required ? "required" : "optional"} ${now.in} ${now.name}`);
+      if (!before.has(parameterKey(now)))
+        this.add(now.required, `${owner}: added ${now.required ? "required" : "optional"} ${now.in} ${now.name}`);
     }
   }
 
@@ -78,8 +84,14 @@ class Comparison extends SchemaComparison {
   /** Each security requirement as the schemes it names, described by what a client must send. */
   private security(model: SpecModel, op: OperationModel): string {
     const describe = ({ id, scheme: s }: { id: string; scheme?: Doc }) =>
-      (s && [s.type, s.in && `in ${s.in}`, s.name, s.scheme, s.bearerFormat].filter(Boolean).join(" ")) || `unknown scheme ${id}`;
-    return model.securitySchemes(op).map((schemes) => schemes.map(describe).sort().join(" and ")).join("; or ") || "none";
+      (s && [s.type, s.in && `in ${s.in}`, s.name, s.scheme, s.bearerFormat].filter(Boolean).join(" ")) ||
+      `unknown scheme ${id}`;
+    return (
+      model
+        .securitySchemes(op)
+        .map((schemes) => schemes.map(describe).sort().join(" and "))
+        .join("; or ") || "none"
+    );
   }
 
   paths() {
@@ -116,14 +128,20 @@ class Comparison extends SchemaComparison {
 
   private operation(b: OperationModel, a: OperationModel) {
     const where = label(b);
-    if (b.operationId !== a.operationId) this.add(true, `${where}: operationId changed from ${b.operationId} to ${a.operationId} (the client's method name)`);
+    if (b.operationId !== a.operationId)
+      this.add(
+        true,
+        `${where}: operationId changed from ${b.operationId} to ${a.operationId} (the client's method name)`,
+      );
     const [securityBefore, securityAfter] = [this.security(this.before, b), this.security(this.after, a)];
-    if (securityBefore !== securityAfter) this.add(true, `${where}: security changed from ${securityBefore} to ${securityAfter}`);
+    if (securityBefore !== securityAfter)
+      this.add(true, `${where}: security changed from ${securityBefore} to ${securityAfter}`);
     this.parameters(b.parameters, a.parameters, where);
 
     const [bodyBefore, bodyAfter] = [b.requestBody, a.requestBody];
     if (bodyBefore && !bodyAfter) this.add(true, `${where}: removed the request body`);
-    if (!bodyBefore && bodyAfter) this.add(bodyAfter.required, `${where}: added a ${bodyAfter.required ? "required" : "optional"} request body`);
+    if (!bodyBefore && bodyAfter)
+      this.add(bodyAfter.required, `${where}: added a ${bodyAfter.required ? "required" : "optional"} request body`);
     if (bodyBefore && bodyAfter) {
       if (!bodyBefore.required && bodyAfter.required) this.add(true, `${where}: the request body became required`);
       if (bodyBefore.required && !bodyAfter.required) this.add(false, `${where}: the request body became optional`);

@@ -16,7 +16,11 @@ export function judgeAnswer({ call, request }: Diagnosis, answer: Answer): strin
   const op = model.operation(route.operationId);
   const offered = route.responses[answer.status]?.mediaTypes ?? [];
   const mediaType = negotiate(call.headers.accept, offered) ?? offered[0];
-  const problems = documented(op, op.responses.map((response) => response.status), mediaType)(answer);
+  const problems = documented(
+    op,
+    op.responses.map((response) => response.status),
+    mediaType,
+  )(answer);
   if (problems.length > 0) return problems;
   const message = (answer.json as { message?: unknown } | undefined)?.message;
   const said = typeof message === "string" ? ` ("${message}")` : "";

@@ -29,8 +29,10 @@ function requestWords(call: KhorosCall, verdict: RequestVerdict): string {
   if (verdict.kind === "valid") return "Khoros's request is valid by the spec";
   if (verdict.kind === "refused") {
     const rules = verdict.rules.length > 0 ? ` (rule: ${verdict.rules.join("; ")})` : "";
-    return `the spec is stricter than Khoros: ${operationName(verdict.route)} refuses this request with ` +
-      `${verdict.status} ${verdict.error.error}: ${verdict.error.message}${rules}`;
+    return (
+      `the spec is stricter than Khoros: ${operationName(verdict.route)} refuses this request with ` +
+      `${verdict.status} ${verdict.error.error}: ${verdict.error.message}${rules}`
+    );
   }
   if (verdict.status === 405) {
     const only = verdict.allowed.join(", ");
@@ -52,8 +54,10 @@ function answerWords(event: FailureEvent, verdict: RequestVerdict): string {
   const { route } = verdict;
   if (code === 401) {
     const sent = route.apiKeyHeaders.map((header) => event.externalCall.requestHeaders[header]?.[0]).find(Boolean);
-    return `the CRM refused the key Khoros sent (401${sent ? `, key ${sent}` : ""}): ` +
-      "the authHeaderValue registered in Khoros is not one the CRM accepts";
+    return (
+      `the CRM refused the key Khoros sent (401${sent ? `, key ${sent}` : ""}): ` +
+      "the authHeaderValue registered in Khoros is not one the CRM accepts"
+    );
   }
   if (!route.responses[code]) return `the CRM answered ${code}, which ${route.operationId} does not document`;
   if (verdict.kind === "refused")

@@ -94,7 +94,7 @@ async function sendAgain(url: string, request: VerifyRequest, timeoutMs: number)
 
 async function main(): Promise<number> {
   const { values: args, positionals } = readArgs();
-  if (args.help) return console.log(usage), 0;
+  if (args.help) return (console.log(usage), 0);
   if (positionals.length !== 1) throw new CannotRead(usage);
   const url = args.url ?? process.env.CRM_URL ?? "http://127.0.0.1:3000";
   const timeoutMs = Number(args.timeout ?? 10_000);

@@ -35,8 +35,13 @@ export async function judgeRequest(call: KhorosCall): Promise<RequestVerdict> {
     return { kind: "unrouted", status: call.match.status, allowed };
   }
   const { route, pathValues } = call.match;
-  const refused = (status: number, error: ErrorBody, rules: string[] = []): RequestVerdict =>
-    ({ kind: "refused", route, status, error, rules });
+  const refused = (status: number, error: ErrorBody, rules: string[] = []): RequestVerdict => ({
+    kind: "refused",
+    route,
+    status,
+    error,
+    rules,
+  });
   const request = incomingOf(call);
   const offered = [...new Set(Object.values(route.responses).flatMap((response) => response.mediaTypes))];
   if (offered.length > 0 && !negotiate(request.header("accept"), offered))

@@ -8,7 +8,12 @@ function method(model: SpecModel, op: OperationModel): string[] {
   const optionsRequired = op.parameters.some((p) => p.in === "path");
   const statuses = op.responses.map((r) => r.status).join(", ");
   const [apiKeyHeader] = model.apiKeyHeaders(op);
-  const info = [`method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`, `statuses: [${statuses}]`, apiKeyHeader ? `apiKeyHeader: ${JSON.stringify(apiKeyHeader)}` : ""];
+  const info = [
+    `method: "${op.method}"`,
+    `path: ${JSON.stringify(op.path)}`,
+    `statuses: [${statuses}]`,
+    apiKeyHeader ? `apiKeyHeader: ${JSON.stringify(apiKeyHeader)}` : "",
+  ];
   const docs = [operationTitle(op), ...(op.description ? ["", ...op.description.trimEnd().split("\n")] : [])];
   return [
     ...comment(docs, "    "),

@@ -20,7 +20,8 @@ interface ErrorExample {
 /** The body of an `x-error` example, `fields` shaped as the response's schema says. */
 function errorBodyOf(model: SpecModel, example: ErrorExample, schema: Schema | undefined, where: string): Doc {
   const catalogue = model.errorCatalogue();
-  if (!catalogue[example.situation]) throw new Error(`${where}: x-error names ${example.situation}, which spec/errors.yaml lacks.`);
+  if (!catalogue[example.situation])
+    throw new Error(`${where}: x-error names ${example.situation}, which spec/errors.yaml lacks.`);
   const body: Doc = errorFrom(catalogue, example.situation, example.values);
   if (!example.fields) return body;
   const fields = model.shape(schema).properties.fields;

@@ -10,14 +10,17 @@ import { type CustomField, type Schema, SpecModel } from "../shared/spec-model.j
 /** The values Khoros may send for a field beyond any text: none for a text field. */
 function valuesOf(field: CustomField): unknown[] | undefined {
   if (field.type === "checkbox") return [true, false, "true", "false"];
-  if (field.type === "single_sel_list") return [...new Set(field.listValues!.flatMap((item) => [item.value, item.name]))];
+  if (field.type === "single_sel_list")
+    return [...new Set(field.listValues!.flatMap((item) => [item.value, item.name]))];
   return undefined;
 }
 
 /** A declared property in its input form: its description and examples, its values, and null. */
 function inputForm(field: CustomField, declared: Schema): Schema {
   const values = valuesOf(field);
-  const types = values ? [...new Set(values.map((value) => (typeof value === "boolean" ? "boolean" : "string")))] : [declared.type ?? "string"].flat();
+  const types = values
+    ? [...new Set(values.map((value) => (typeof value === "boolean" ? "boolean" : "string")))]
+    : [declared.type ?? "string"].flat();
   return {
     ...(declared.description === undefined ? {} : { description: declared.description }),
     type: [...types, "null"],
@@ -32,9 +35,14 @@ export function fillInputForms(document: Document, model: SpecModel): void {
   for (const [name, schema] of Object.entries(schemas)) {
     const declaration = schema["x-input-of"];
     if (declaration === undefined) continue;
-    if (typeof declaration !== "string" || !schemas[declaration]) throw new Error(`${name}: x-input-of must name a component schema, not ${String(declaration)}.`);
+    if (typeof declaration !== "string" || !schemas[declaration])
+      throw new Error(`${name}: x-input-of must name a component schema, not ${String(declaration)}.`);
     const declared = model.shape(schemas[declaration]).properties;
-    const properties = Object.fromEntries(model.declaredFields(declaration).map((field) => [field.name, inputForm(field, model.resolve(declared[field.name]))]));
+    const properties = Object.fromEntries(
+      model
+        .declaredFields(declaration)
+        .map((field) => [field.name, inputForm(field, model.resolve(declared[field.name]))]),
+    );
     document.deleteIn(["components", "schemas", name, "allOf"]);
     document.setIn(["components", "schemas", name, "type"], "object");
     document.setIn(["components", "schemas", name, "properties"], properties);

@@ -3,7 +3,11 @@ import type { OperationModel } from "../shared/spec-model.js";
 
 /** A JSDoc block. */
 export function comment(lines: string[], indent: string): string[] {
-  return [`${indent}/**`, ...lines.map((line) => `${indent} * ${line.replaceAll("*/", "*\\/")}`.trimEnd()), `${indent} */`];
+  return [
+    `${indent}/**`,
+    ...lines.map((line) => `${indent} * ${line.replaceAll("*/", "*\\/")}`.trimEnd()),
+    `${indent} */`,
+  ];
 }
 
 /** The first line of an operation's JSDoc: summary, method and path. */

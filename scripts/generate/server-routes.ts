@@ -8,7 +8,16 @@ import { parameterLocations, parametersIn, validatorName } from "./validators.js
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 
-const bodySituations: RuntimeSituation[] = ["malformedJson", "notUtf8", "loneSurrogate", "emptyBody", "notAnObject", "nestedTooDeep", "wrongContentType", "unknownField"];
+const bodySituations: RuntimeSituation[] = [
+  "malformedJson",
+  "notUtf8",
+  "loneSurrogate",
+  "emptyBody",
+  "notAnObject",
+  "nestedTooDeep",
+  "wrongContentType",
+  "unknownField",
+];
 
 /** The status a request failing validation gets: 422 where the operation documents it, else 400. */
 const invalidStatus = (op: OperationModel) => (op.responses.some((r) => r.status === 422) ? 422 : 400);
@@ -36,13 +45,16 @@ function checkRuntimeAnswers(model: SpecModel, op: OperationModel): void {
     for (const situation of situations) {
       const entry = catalogue[situation]!;
       if (!codes?.includes(entry.error)) {
-        throw new Error(`${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), which the server runtime sends.`);
+        throw new Error(
+          `${op.operationId} ${status}: the error enum must list ${entry.error} (${situation}), which the server runtime sends.`,
+        );
       }
     }
   }
 }
 
-const admitsNull = (schema: FlatSchema): boolean => [schema.type].flat().includes("null") || (schema.oneOf ?? []).some(admitsNull);
+const admitsNull = (schema: FlatSchema): boolean =>
+  [schema.type].flat().includes("null") || (schema.oneOf ?? []).some(admitsNull);
 /** The shapes a value may take besides `null`. */
 const notNull = (schema: FlatSchema): FlatSchema[] => (schema.oneOf ? schema.oneOf.flatMap(notNull) : [schema]);
 
@@ -58,7 +70,9 @@ function checkNullTolerance(model: SpecModel, op: OperationModel): void {
     for (const [name, property] of Object.entries(node.properties)) {
       const required = node.required.includes(name);
       if (required === admitsNull(property)) {
-        const must = required ? "must not admit null (it is required)" : "must admit null (it is optional: null reads as not sent)";
+        const must = required
+          ? "must not admit null (it is required)"
+          : "must admit null (it is optional: null reads as not sent)";
         throw new Error(`${op.operationId}: request body property ${path}${name} ${must}.`);
       }
       for (const shape of notNull(property)) visit(shape.items ?? shape, `${path}${name}${shape.items ? "[]" : ""}.`);
@@ -82,10 +96,23 @@ function parameterLine(model: SpecModel, op: OperationModel, location: string, n
   const itemType = shape.items ? model.shape(shape.items).types?.[0] : undefined;
   const supported = ["string", "integer", "number", "boolean"];
   if (!(supported.includes(type) || (type === "array" && supported.includes(itemType ?? "")))) {
-    throw new Error(`${op.operationId}: parameter ${name} must be a string, integer, number, boolean or an array of them.`);
+    throw new Error(
+      `${op.operationId}: parameter ${name} must be a string, integer, number, boolean or an array of them.`,
+    );
   }
-  const format = type === "integer" ? shape.format : type === "array" && itemType === "integer" ? model.shape(shape.items).format : undefined;
-  const parts = [`name: ${JSON.stringify(name)}`, `in: "${location}"`, `type: "${type}"`, itemType ? `items: "${itemType}"` : "", format ? `format: ${JSON.stringify(format)}` : ""];
+  const format =
+    type === "integer"
+      ? shape.format
+      : type === "array" && itemType === "integer"
+        ? model.shape(shape.items).format
+        : undefined;
+  const parts = [
+    `name: ${JSON.stringify(name)}`,
+    `in: "${location}"`,
+    `type: "${type}"`,
+    itemType ? `items: "${itemType}"` : "",
+    format ? `format: ${JSON.stringify(format)}` : "",
+  ];
   return `      { ${parts.filter(Boolean).join(", ")} },`;
 }
 
@@ -98,11 +125,13 @@ function checkTextFrom(model: SpecModel, op: OperationModel, response: ResponseM
   if (!text) return undefined;
   const where = `${op.operationId} ${response.status} text/plain`;
   const json = response.content["application/json"];
-  if (!json?.schema || !text.textFrom) throw new Error(`${where} needs an application/json twin and x-text-from (where its text comes from).`);
+  if (!json?.schema || !text.textFrom)
+    throw new Error(`${where} needs an application/json twin and x-text-from (where its text comes from).`);
   let node = model.flatten(json.schema);
   for (const step of textFromSteps(text.textFrom)) {
     const next = step === "[]" ? node.items : node.properties[step];
-    if (!next) throw new Error(`${where}: x-text-from ${text.textFrom} does not lead anywhere in the JSON body (at ${step}).`);
+    if (!next)
+      throw new Error(`${where}: x-text-from ${text.textFrom} does not lead anywhere in the JSON body (at ${step}).`);
     node = next;
   }
   if (node.type !== "string") throw new Error(`${where}: x-text-from ${text.textFrom} must lead to strings.`);
@@ -116,7 +145,8 @@ export function route(model: SpecModel, op: OperationModel): string[] {
     .filter((location) => parametersIn(op, location).length > 0)
     .map((location) => `${location}: validators.${validatorName.parameters(op, location)} as Validator`);
   const body = op.requestBody;
-  if (body && !body.content["application/json"]) throw new Error(`${op.operationId}: a request body must be application/json.`);
+  if (body && !body.content["application/json"])
+    throw new Error(`${op.operationId}: a request body must be application/json.`);
   const responseLines = op.responses.map((response) => {
     const { status, content } = response;
     const textFrom = checkTextFrom(model, op, response);
@@ -127,7 +157,9 @@ export function route(model: SpecModel, op: OperationModel): string[] {
     ];
     return `      ${status}: { ${parts.filter(Boolean).join(", ")} },`;
   });
-  const errorFields = [400, 422].map((status) => [status, fieldsShape(model, model.response(op, status))]).filter(([, shape]) => shape);
+  const errorFields = [400, 422]
+    .map((status) => [status, fieldsShape(model, model.response(op, status))])
+    .filter(([, shape]) => shape);
   return [
     `  ${op.operationId}: {`,
     `    operationId: ${JSON.stringify(op.operationId)},`,
@@ -138,7 +170,9 @@ export function route(model: SpecModel, op: OperationModel): string[] {
     ...op.parameters.map((p) => parameterLine(model, op, p.in, p.name, p.schema)),
     "    ],",
     `    validateParameters: { ${validators.join(", ")} },`,
-    ...(body ? [`    body: { required: ${body.required}, validate: validators.${validatorName.body(op)} as Validator },`] : []),
+    ...(body
+      ? [`    body: { required: ${body.required}, validate: validators.${validatorName.body(op)} as Validator },`]
+      : []),
     `    invalidStatus: ${invalidStatus(op)},`,
     `    errorFields: { ${errorFields.map(([status, shape]) => `${status}: ${shape}`).join(", ")} },`,
     "    responses: {",

@@ -10,8 +10,12 @@ import { route } from "./server-routes.js";
 function catalogueLines(model: SpecModel): string[] {
   const catalogue = model.errorCatalogue();
   const missing = Object.keys(runtimeSituations).filter((situation) => !(situation in catalogue));
-  if (missing.length > 0) throw new Error(`x-error-catalogue lacks ${missing.join(", ")}: the server runtime sends them.`);
-  return Object.entries(catalogue).map(([situation, { error, message }]) => `  ${situation}: { error: ${JSON.stringify(error)}, message: ${JSON.stringify(message)} },`);
+  if (missing.length > 0)
+    throw new Error(`x-error-catalogue lacks ${missing.join(", ")}: the server runtime sends them.`);
+  return Object.entries(catalogue).map(
+    ([situation, { error, message }]) =>
+      `  ${situation}: { error: ${JSON.stringify(error)}, message: ${JSON.stringify(message)} },`,
+  );
 }
 
 /** The custom fields of each CRM object, one per line. */
@@ -20,7 +24,12 @@ function objectStructureLines(model: SpecModel): string[] {
     `  ${/^[A-Za-z_]\w*$/.test(name) ? name : JSON.stringify(name)}: {`,
     `    name: ${JSON.stringify(name)},`,
     "    fields: [",
-    ...fields.map((field) => `      { ${Object.entries(field).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(", ")} },`),
+    ...fields.map(
+      (field) =>
+        `      { ${Object.entries(field)
+          .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+          .join(", ")} },`,
+    ),
     "    ],",
     "  },",
   ]);
@@ -83,7 +92,7 @@ function specFactLines(model: SpecModel): string[] {
     ...catalogueLines(model),
     "} as const;",
     "",
-    "/** A catalogue error's body, its `{placeholders}` filled in, e.g. `errorBody(\"customerNotFound\", { id })`. */",
+    '/** A catalogue error\'s body, its `{placeholders}` filled in, e.g. `errorBody("customerNotFound", { id })`. */',
     "export function errorBody<S extends keyof typeof errorCatalogue>(",
     "  situation: S,",
     '  ...values: PlaceholderValues<(typeof errorCatalogue)[S]["message"]>',
@@ -107,7 +116,7 @@ function specFactLines(model: SpecModel): string[] {
 
 /** The three ways to serve the handlers: a node:http server, its listener, a fetch handler. */
 const entryPointLines = [
-  "/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on(\"request\", listener)`. */",
+  '/** A node:http server for the listener, with limits for the public internet: `createHttpServer().on("request", listener)`. */',
   "export const createHttpServer = (limits?: HttpServerLimits) => createHttpServerWith(errorCatalogue, limits);",
   "",
   "/**",

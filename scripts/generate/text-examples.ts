@@ -20,7 +20,8 @@ export function fillTextExamples(document: Document, model: SpecModel): void {
     const examples = Object.entries<Doc>(content["application/json"]?.examples ?? {}).map(([name, example]) => {
       const { summary, value } = model.resolve<Doc>(example);
       const derived = textFrom(value, from);
-      if (derived === undefined) throw new Error(`${at.join(".")}: the example ${name} has no text at ${from} (x-text-from).`);
+      if (derived === undefined)
+        throw new Error(`${at.join(".")}: the example ${name} has no text at ${from} (x-text-from).`);
       return [name, { ...(summary ? { summary: `${summary}, in plain text` } : {}), value: derived }];
     });
     if (examples.length > 0) document.setIn([...at, "content", "text/plain", "examples"], Object.fromEntries(examples));

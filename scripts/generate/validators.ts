@@ -14,7 +14,8 @@ export const parameterLocations: readonly ParameterLocation[] = ["header", "path
 
 /** Validator export names, shared with the server generator. */
 export const validatorName = {
-  parameters: (op: OperationModel, location: string) => `${op.operationId}${location[0]!.toUpperCase()}${location.slice(1)}Parameters`,
+  parameters: (op: OperationModel, location: string) =>
+    `${op.operationId}${location[0]!.toUpperCase()}${location.slice(1)}Parameters`,
   body: (op: OperationModel) => `${op.operationId}Body`,
   response: (op: OperationModel, status: number) => `${op.operationId}Response${status}`,
 };
@@ -82,12 +83,15 @@ export function validatorsSource(model: SpecModel): string {
   // `properties` under an `unevaluatedProperties` (seen with Ajv 8.20): its tracking object then takes
   // `constructor`, `toString` or `__proto__` for known properties, and lets them through.
   if (code.includes('"dynamicProps":true')) {
-    throw new Error("A schema needs Ajv to track evaluated properties at run time (an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.");
+    throw new Error(
+      "A schema needs Ajv to track evaluated properties at run time (an anyOf/oneOf branch with properties under unevaluatedProperties): write its branches with `required` only.",
+    );
   }
   // Ajv's code would load its string-length helper with require(), which ES modules and edge runtimes lack:
   // it counts code points, as iterating a string does.
   const withoutRequire = code.replaceAll('require("ajv/dist/runtime/ucs2length").default', "codePoints");
-  if (withoutRequire.includes("require(")) throw new Error("Ajv's code needs a runtime helper this generator does not provide.");
+  if (withoutRequire.includes("require("))
+    throw new Error("Ajv's code needs a runtime helper this generator does not provide.");
   return [
     "// @ts-nocheck: Ajv's standalone code, untyped; generated/server.ts gives each validator its type.",
     'import { fullFormats } from "ajv-formats/dist/formats.js";',

@@ -42,7 +42,13 @@ const server = createServer(async (req, res) => {
     }
     if (req.method === "POST" && req.url === "/customers" && store) {
       const matches = await store.searchCustomers(await readJson(req), 100);
-      return matches.length > 0 ? send(res, 200, matches.map((c) => ({ ...c, url: url(c.id) }))) : send(res, 204);
+      return matches.length > 0
+        ? send(
+            res,
+            200,
+            matches.map((c) => ({ ...c, url: url(c.id) })),
+          )
+        : send(res, 204);
     }
     send(res, 404);
   } catch {

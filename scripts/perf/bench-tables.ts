@@ -43,7 +43,12 @@ export function runTable(scenarios: Scenario[], runsOf: RunsOf, onPostgres: Targ
 }
 
 /** The ratios that matter, each the median of per-round ratios. */
-export function ratioTable([create, find, search]: Scenario[], runsOf: RunsOf, s: BenchServers, customers: number): string[] {
+export function ratioTable(
+  [create, find, search]: Scenario[],
+  runsOf: RunsOf,
+  s: BenchServers,
+  customers: number,
+): string[] {
   const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number = (run) => run.rps) =>
     median(runsOf(scenario, x).map((run, i) => pick(run) / pick(runsOf(scenario, y)[i]!)));
   const p99 = (run: Run) => run.p99;
@@ -55,7 +60,10 @@ export function ratioTable([create, find, search]: Scenario[], runsOf: RunsOf, s
     ["createCustomer b/b0 requests/s (what the request log leaves)", ratio(create!, s.stub, s.stubUnlogged)],
     ["createCustomer b/d requests/s (against Prism)", ratio(create!, s.stub, s.prism), 1],
     ["createCustomer e/a requests/s (SQLite, log on)", ratio(create!, s.sqlite, s.bare)],
-    ["createCustomer e/e0 requests/s (what the request log leaves, SQLite)", ratio(create!, s.sqlite, s.sqliteUnlogged)],
+    [
+      "createCustomer e/e0 requests/s (what the request log leaves, SQLite)",
+      ratio(create!, s.sqlite, s.sqliteUnlogged),
+    ],
     ...s.onPostgres.flatMap((t): [string, number][] => [
       [`createCustomer ${t.key}/e requests/s (PostgreSQL against SQLite)`, ratio(create!, t, s.sqlite)],
       [`createCustomer ${t.key}/a requests/s`, ratio(create!, t, s.bare)],
@@ -69,5 +77,9 @@ export function ratioTable([create, find, search]: Scenario[], runsOf: RunsOf, s
     ["searchCustomers p99 e / p99 c", ratio(search!, s.sqlite, s.fastify, p99)],
     ["searchCustomers e0/a requests/s", ratio(search!, s.sqliteUnlogged, s.bare)],
   ];
-  return ["| ratio | measured |", "| --- | --- |", ...lines.map(([what, value, digits = 3]) => `| ${what} | ${value.toFixed(digits)} |`)];
+  return [
+    "| ratio | measured |",
+    "| --- | --- |",
+    ...lines.map(([what, value, digits = 3]) => `| ${what} | ${value.toFixed(digits)} |`),
+  ];
 }

@@ -30,7 +30,9 @@ const bodyOf = (operationId: string) => draft07(model.flatten(model.requestSchem
 const responseOf = (operationId: string, status: number) =>
   draft07(model.flatten(model.response(model.operation(operationId), status)!.content["application/json"]!.schema));
 
-const key = createHash("sha256").update(process.env.API_KEY ?? "").digest();
+const key = createHash("sha256")
+  .update(process.env.API_KEY ?? "")
+  .digest();
 const publicUrl = "http://localhost";
 const inMemory = createHandlers({ store: new MemoryCrmStore(), publicUrl });
 const onSqlite = createHandlers({ store: SqliteCrmStore.open(process.env.DATA_DIR!), publicUrl });
@@ -40,24 +42,39 @@ const app = Fastify({ logger: process.env.LOG !== "off", ajv: { customOptions: {
 
 app.addHook("onRequest", async (request, reply) => {
   const presented = request.headers.authorization;
-  const digest = createHash("sha256").update(typeof presented === "string" ? presented : "").digest();
-  if (!timingSafeEqual(digest, key)) await reply.code(401).send(errorBody("invalidApiKey", { header: "Authorization" }));
+  const digest = createHash("sha256")
+    .update(typeof presented === "string" ? presented : "")
+    .digest();
+  if (!timingSafeEqual(digest, key))
+    await reply.code(401).send(errorBody("invalidApiKey", { header: "Authorization" }));
 });
 
-app.post("/customer", { schema: { body: bodyOf("createCustomer"), response: { 201: responseOf("createCustomer", 201) } } }, async (request, reply) => {
-  const { status, body } = await inMemory.createCustomer({ body: request.body as object, headers: {}, context });
-  return reply.code(status as never).send(body as never);
-});
+app.post(
+  "/customer",
+  { schema: { body: bodyOf("createCustomer"), response: { 201: responseOf("createCustomer", 201) } } },
+  async (request, reply) => {
+    const { status, body } = await inMemory.createCustomer({ body: request.body as object, headers: {}, context });
+    return reply.code(status as never).send(body as never);
+  },
+);
 
 app.get("/customer/:id", { schema: { response: { 200: responseOf("findCustomer", 200) } } }, async (request, reply) => {
-  const { status, body } = await onSqlite.findCustomer({ path: request.params as { id: string }, headers: {}, context });
+  const { status, body } = await onSqlite.findCustomer({
+    path: request.params as { id: string },
+    headers: {},
+    context,
+  });
   return reply.code(status as never).send(body as never);
 });
 
-app.post("/customers", { schema: { body: bodyOf("searchCustomers"), response: { 200: responseOf("searchCustomers", 200) } } }, async (request, reply) => {
-  const { status, body } = await onSqlite.searchCustomers({ body: request.body as object, headers: {}, context });
-  return reply.code(status as never).send(body as never);
-});
+app.post(
+  "/customers",
+  { schema: { body: bodyOf("searchCustomers"), response: { 200: responseOf("searchCustomers", 200) } } },
+  async (request, reply) => {
+    const { status, body } = await onSqlite.searchCustomers({ body: request.body as object, headers: {}, context });
+    return reply.code(status as never).send(body as never);
+  },
+);
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
 console.log(`fastify server listening on http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);

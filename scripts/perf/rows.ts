@@ -3,7 +3,7 @@
  * still in flight land after the load generator has stopped counting.
  */
 export async function settledCount(count: () => number | Promise<number>): Promise<number> {
-  for (let previous = -1; ; ) {
+  for (let previous = -1; ;) {
     const now = await count();
     if (now === previous) return now;
     previous = now;

@@ -21,19 +21,37 @@ const valid = JSON.stringify({ [searchableField]: "@jane_doe", [nonSearchableFie
 /** One cycle of what each connection sends, with the status each must get. */
 const mix: { request: autocannon.Request; status: number }[] = [
   { request: { method: "POST", path: "/customer", headers: json, body: valid }, status: 201 },
-  { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "text/plain" }, body: valid }, status: 201 },
+  {
+    request: { method: "POST", path: "/customer", headers: { ...json, Accept: "text/plain" }, body: valid },
+    status: 201,
+  },
   { request: { method: "POST", path: "/customer", headers: json, body: "{}" }, status: 201 },
   { request: { method: "POST", path: "/customer", headers: json, body: '{"favouriteColour":"teal"}' }, status: 400 },
-  { request: { method: "POST", path: "/customer", headers: json, body: JSON.stringify({ [searchableField]: 42 }) }, status: 422 },
+  {
+    request: { method: "POST", path: "/customer", headers: json, body: JSON.stringify({ [searchableField]: 42 }) },
+    status: 422,
+  },
   { request: { method: "POST", path: "/customer", headers: json, body: `{"${searchableField}":` }, status: 400 },
-  { request: { method: "POST", path: "/customer", headers: { ...json, [keyHeader]: "wrong" }, body: valid }, status: 401 },
-  { request: { method: "POST", path: "/customer", headers: { ...json, Accept: "image/png" }, body: valid }, status: 406 },
+  {
+    request: { method: "POST", path: "/customer", headers: { ...json, [keyHeader]: "wrong" }, body: valid },
+    status: 401,
+  },
+  {
+    request: { method: "POST", path: "/customer", headers: { ...json, Accept: "image/png" }, body: valid },
+    status: 406,
+  },
 ];
 
-const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const residentMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 const dataDir = mkdtempSync(join(tmpdir(), "soak-crm-"));
-const { process: server, url } = await startServerScript("reference-crm/main.ts", { API_KEY: apiKey, NODE_ENV: "production", STORE: "sqlite", DATA_DIR: dataDir });
+const { process: server, url } = await startServerScript("reference-crm/main.ts", {
+  API_KEY: apiKey,
+  NODE_ENV: "production",
+  STORE: "sqlite",
+  DATA_DIR: dataDir,
+});
 const store = SqliteCrmStore.open(dataDir);
 try {
   const load = (options: { duration?: number; maxConnectionRequests?: number }) =>
@@ -44,7 +62,8 @@ try {
   const memoryBefore = residentMiB(server.pid);
   // Whole cycles of the mix on every connection, so each status's count is known exactly; sized by the
   // warm-up's best second (its average still includes the server's cold start).
-  const perConnection = Math.max(1, Math.round((warmUp.requests.max * seconds) / connections / mix.length)) * mix.length;
+  const perConnection =
+    Math.max(1, Math.round((warmUp.requests.max * seconds) / connections / mix.length)) * mix.length;
   const amount = perConnection * connections;
   console.error(`sending ${amount} requests (about ${seconds} s)…`);
   // The count bounds the run; the duration (autocannon's default is 10 s) only caps it if the server stalls.

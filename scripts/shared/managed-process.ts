@@ -117,7 +117,13 @@ function readiness(options: StartOptions, output: Output, exited: Promise<number
     // Its stdout in a file: looked at every 50 ms until it is ready.
     const poll =
       options.stdoutFile &&
-      setInterval(() => fileTail(options.stdoutFile).split("\n").forEach((line) => output.onLine?.(line)), 50);
+      setInterval(
+        () =>
+          fileTail(options.stdoutFile)
+            .split("\n")
+            .forEach((line) => output.onLine?.(line)),
+        50,
+      );
     output.onLine = (line) => {
       if (options.ready.test(line)) {
         clearTimeout(timer);

@@ -39,6 +39,8 @@ export async function createScratchDatabase(prefix: string, unreachable: string)
   const name = `${prefix}_${randomBytes(8).toString("hex")}`;
   await onServer(`CREATE DATABASE ${pg.escapeIdentifier(name)}`, unreachable);
   const config = postgresConfig(name);
-  const env: Record<string, string> = config.connectionString ? { DATABASE_URL: config.connectionString } : { PGDATABASE: name };
+  const env: Record<string, string> = config.connectionString
+    ? { DATABASE_URL: config.connectionString }
+    : { PGDATABASE: name };
   return { config, env, drop: () => onServer(`DROP DATABASE ${pg.escapeIdentifier(name)}`, unreachable) };
 }

@@ -20,7 +20,12 @@ export interface ScriptOptions {
 }
 
 /** Starts `script` (a path from the project's root, or from `root`) with these variables on top of PORT=0. */
-export async function startServerScript(script: string, env: Record<string, string>, root = projectRoot, options: ScriptOptions = {}): Promise<StartedServer> {
+export async function startServerScript(
+  script: string,
+  env: Record<string, string>,
+  root = projectRoot,
+  options: ScriptOptions = {},
+): Promise<StartedServer> {
   const child = await startProcess({
     command: process.execPath,
     // Compiled JavaScript runs on node alone, as in production; TypeScript through tsx.
@@ -30,6 +35,9 @@ export async function startServerScript(script: string, env: Record<string, stri
     ready: readyLine,
     stdoutFile: options.stdoutFile,
   });
-  const line = child.recentOutput().split("\n").find((l) => readyLine.test(l))!;
+  const line = child
+    .recentOutput()
+    .split("\n")
+    .find((l) => readyLine.test(l))!;
   return { process: child, line, url: readyLine.exec(line)![1]! };
 }

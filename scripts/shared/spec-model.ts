@@ -8,7 +8,14 @@ import { bundledSpecPath } from "./paths.js";
 
 export * from "./spec-types.js";
 import type {
-  CatalogueEntry, CustomField, FlatSchema, MediaTypeModel, OperationModel, ParameterModel, ResponseModel, Schema,
+  CatalogueEntry,
+  CustomField,
+  FlatSchema,
+  MediaTypeModel,
+  OperationModel,
+  ParameterModel,
+  ResponseModel,
+  Schema,
   SchemaShape,
 } from "./spec-types.js";
 import { httpMethods, lowerBounds, upperBounds } from "./spec-types.js";
@@ -125,7 +132,19 @@ export class SpecModel {
 
   /** A schema resolved all the way down (the spec's schemas are not recursive). */
   flatten(schema: unknown): FlatSchema {
-    const { types, format, enum: values, pattern, properties, required, closed, items, oneOf, anyOf, extensions } = this.shape(schema);
+    const {
+      types,
+      format,
+      enum: values,
+      pattern,
+      properties,
+      required,
+      closed,
+      items,
+      oneOf,
+      anyOf,
+      extensions,
+    } = this.shape(schema);
     return {
       type: types?.length === 1 ? types[0] : types,
       format,
@@ -190,15 +209,20 @@ export class SpecModel {
   /** The custom fields one schema marked `x-custom-fields-of` declares, in the order it lists them. */
   declaredFields(schemaName: string): CustomField[] {
     const schema = this.schemas()[schemaName];
-    if (schema?.["x-custom-fields-of"] === undefined) throw new Error(`${schemaName} is no schema marked x-custom-fields-of.`);
+    if (schema?.["x-custom-fields-of"] === undefined)
+      throw new Error(`${schemaName} is no schema marked x-custom-fields-of.`);
     return Object.entries(this.shape(schema).properties).map(([name, property]) => {
       const field = this.resolve<Doc>(property);
       const where = `${schemaName}.${name}`;
-      const [searchable, label, type, listValues] = ["x-searchable", "x-label", "x-field-type", "x-list-values"].map((key) => field[key]);
+      const [searchable, label, type, listValues] = ["x-searchable", "x-label", "x-field-type", "x-list-values"].map(
+        (key) => field[key],
+      );
       if (typeof searchable !== "boolean") throw new Error(`${where}: x-searchable must be true or false.`);
       if (typeof label !== "string") throw new Error(`${where}: x-label must be a string.`);
-      if (!fieldTypes.includes(type)) throw new Error(`${where}: x-field-type must be one of ${fieldTypes.join(", ")}.`);
-      if ((type === "single_sel_list") !== (listValues !== undefined)) throw new Error(`${where}: x-list-values goes with single_sel_list, and only with it.`);
+      if (!fieldTypes.includes(type))
+        throw new Error(`${where}: x-field-type must be one of ${fieldTypes.join(", ")}.`);
+      if ((type === "single_sel_list") !== (listValues !== undefined))
+        throw new Error(`${where}: x-list-values goes with single_sel_list, and only with it.`);
       return { name, searchable, label, type, ...(listValues ? { listValues } : {}) };
     });
   }
@@ -212,7 +236,14 @@ export class SpecModel {
       const p = this.resolve<Doc>(raw);
       const key = `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
       const required = p.required === true || p.in === "path";
-      parameters.set(key, { name: p.name, in: p.in, required, schema: p.schema ?? {}, description: p.description, example: p.example });
+      parameters.set(key, {
+        name: p.name,
+        in: p.in,
+        required,
+        schema: p.schema ?? {},
+        description: p.description,
+        example: p.example,
+      });
     }
     const body = op.requestBody ? this.resolve<Doc>(op.requestBody) : undefined;
     return {
@@ -234,14 +265,23 @@ export class SpecModel {
 
   #response(status: number, raw: unknown): ResponseModel {
     const response = this.resolve<Doc>(raw);
-    return { status, description: response.description, headers: response.headers ?? {}, content: this.#content(response.content) };
+    return {
+      status,
+      description: response.description,
+      headers: response.headers ?? {},
+      content: this.#content(response.content),
+    };
   }
 
   #content(content: Doc | undefined): Record<string, MediaTypeModel> {
     return Object.fromEntries(
       Object.entries<Doc>(content ?? {}).map(([mediaType, media]) => [
         mediaType,
-        { schema: media.schema, examples: media.examples ?? {}, ...(media["x-text-from"] ? { textFrom: media["x-text-from"] } : {}) },
+        {
+          schema: media.schema,
+          examples: media.examples ?? {},
+          ...(media["x-text-from"] ? { textFrom: media["x-text-from"] } : {}),
+        },
       ]),
     );
   }

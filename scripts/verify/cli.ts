@@ -67,7 +67,11 @@ function writeReports(run: VerifyRun, key: string, files: { junit?: string; json
  * start with a dash, which parseArgs would take for an option.
  */
 function joinedValues(argv: string[]): string[] {
-  const takesValue = new Set(Object.entries(options).filter(([, o]) => o.type === "string").map(([name]) => `--${name}`));
+  const takesValue = new Set(
+    Object.entries(options)
+      .filter(([, o]) => o.type === "string")
+      .map(([name]) => `--${name}`),
+  );
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (takesValue.has(argv[i]!) && i + 1 < argv.length) joined.push(`${argv[i]}=${argv[++i]}`);

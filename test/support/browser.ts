@@ -32,35 +32,43 @@ function chromiumPath(): string {
 
 export async function openOfflineBrowser(): Promise<OfflineBrowser> {
   const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath(),
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    serviceWorkers: "block",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  }).catch((error: unknown) => {
-    rmSync(profile, { recursive: true, force: true });
-    throw error;
-  });
+  const context = await chromium
+    .launchPersistentContext(profile, {
+      executablePath: chromiumPath(),
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      serviceWorkers: "block",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    })
+    .catch((error: unknown) => {
+      rmSync(profile, { recursive: true, force: true });
+      throw error;
+    });
   const offLocalhost: string[] = [];
   // "request" fires for every attempt, including those a Content-Security-Policy then refuses.
   context.on("request", (request) => {
     if (!isLocal(request.url())) offLocalhost.push(request.url());
   });
-  await context.route((url) => !isLocal(url.href), (route) => route.abort("blockedbyclient"));
-  await context.routeWebSocket((url) => !isLocal(url.href), (socket) => {
-    offLocalhost.push(socket.url());
-    void socket.close();
-  });
+  await context.route(
+    (url) => !isLocal(url.href),
+    (route) => route.abort("blockedbyclient"),
+  );
+  await context.routeWebSocket(
+    (url) => !isLocal(url.href),
+    (socket) => {
+      offLocalhost.push(socket.url());
+      void socket.close();
+    },
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     page,

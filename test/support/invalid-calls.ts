@@ -103,21 +103,28 @@ function requestMutations({ op, valid, http, made }: Mutating): fc.Arbitrary<Cas
       else request.headers.Authorization = key;
       return made("no or a wrong API key", request, { statuses: [401], error: "invalid_api_key" });
     }),
-    fc.tuple(valid, acceptsNone).map(([call, accept]) =>
-      made(
-        "an Accept it cannot meet",
-        { ...http(call), headers: { ...http(call).headers, Accept: accept } },
-        { statuses: [406], error: "not_acceptable" },
-      ),
-    ),
-    ...integerHeaders.map((p) =>
-      fc.tuple(valid, headerText.filter((v) => !/^[+-]?\d+$/.test(v))).map(([call, value]) =>
+    fc
+      .tuple(valid, acceptsNone)
+      .map(([call, accept]) =>
         made(
-          `${p.name} that is not an integer`,
-          http({ ...call, headers: { ...call.headers, [p.name]: value } }),
-          invalidField(op, p.name),
+          "an Accept it cannot meet",
+          { ...http(call), headers: { ...http(call).headers, Accept: accept } },
+          { statuses: [406], error: "not_acceptable" },
         ),
       ),
+    ...integerHeaders.map((p) =>
+      fc
+        .tuple(
+          valid,
+          headerText.filter((v) => !/^[+-]?\d+$/.test(v)),
+        )
+        .map(([call, value]) =>
+          made(
+            `${p.name} that is not an integer`,
+            http({ ...call, headers: { ...call.headers, [p.name]: value } }),
+            invalidField(op, p.name),
+          ),
+        ),
     ),
   ];
 }
@@ -138,11 +145,15 @@ function fieldMutations({ op, valid, withBody, made }: Mutating, body: FlatSchem
   if (!body.closed) return wrongTypes;
   const unknownName = fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !known.includes(n) && n.isWellFormed());
   const unknownProperty = fc.tuple(valid, unknownName, text).map(([call, name, value]) =>
-    made("an unknown property", withBody(call, (sent) => ({ ...sent, [name]: value })), {
-      statuses: [400],
-      error: "invalid_field",
-      field: name,
-    }),
+    made(
+      "an unknown property",
+      withBody(call, (sent) => ({ ...sent, [name]: value })),
+      {
+        statuses: [400],
+        error: "invalid_field",
+        field: name,
+      },
+    ),
   );
   return [...wrongTypes, unknownProperty];
 }
@@ -165,9 +176,11 @@ function payloadMutations({ valid, http, withBody, made }: Mutating, body: FlatS
       else request.headers["Content-Type"] = contentType;
       return made("a wrong Content-Type", request, invalidPayload);
     }),
-    fc.tuple(valid, notObjects).map(([call, json]) =>
-      made("JSON that is not an object", { ...http(call), body: JSON.stringify(json) }, invalidPayload),
-    ),
+    fc
+      .tuple(valid, notObjects)
+      .map(([call, json]) =>
+        made("JSON that is not an object", { ...http(call), body: JSON.stringify(json) }, invalidPayload),
+      ),
     fc.tuple(valid, fc.nat()).map(([call, cut]) => {
       const request = http(call);
       const body = request.body!.slice(0, cut % request.body!.length);
@@ -178,7 +191,11 @@ function payloadMutations({ valid, http, withBody, made }: Mutating, body: FlatS
       return made("a body over the size limit", request, { statuses: [413], error: "payload_too_large" });
     }),
     fc.tuple(valid, text).map(([call, value]) =>
-      made("a lone surrogate", withBody(call, (sent) => ({ ...sent, [someField]: `${value}\ud800` })), invalidPayload),
+      made(
+        "a lone surrogate",
+        withBody(call, (sent) => ({ ...sent, [someField]: `${value}\ud800` })),
+        invalidPayload,
+      ),
     ),
   ];
 }

@@ -21,7 +21,10 @@ export interface OperationNeeds {
 
 /** A case body whose customerId and customId, where they hold one, name the world's customer. */
 function namingCustomer(body: Record<string, unknown>, world: World): Record<string, unknown> {
-  const named = Object.entries(body).map(([name, value]) => [name, (name === "customerId" || name === "customId") && typeof value === "string" ? world.customerId : value]);
+  const named = Object.entries(body).map(([name, value]) => [
+    name,
+    (name === "customerId" || name === "customId") && typeof value === "string" ? world.customerId : value,
+  ]);
   return Object.fromEntries(named);
 }
 
@@ -57,7 +60,13 @@ export const fillPath = (template: string, values: Record<string, string> = {}) 
 /** Creates a customer and a case on the server at `baseUrl`, for the calls that name them. */
 export async function makeWorld(baseUrl: string): Promise<World> {
   const headers = { Authorization: apiKeys.primary, "Content-Type": "application/json" };
-  const customer = (await (await fetch(`${baseUrl}/customer`, { method: "POST", headers, body: '{"customSearchableCustomerFieldOne":"@world"}' })).json()) as { id: string };
+  const customer = (await (
+    await fetch(`${baseUrl}/customer`, {
+      method: "POST",
+      headers,
+      body: '{"customSearchableCustomerFieldOne":"@world"}',
+    })
+  ).json()) as { id: string };
   const body = JSON.stringify({ customerId: customer.id, title: "A case of the world" });
   const crmCase = (await (await fetch(`${baseUrl}/case`, { method: "POST", headers, body })).json()) as { id: string };
   return { customerId: customer.id, caseId: crmCase.id };
@@ -65,8 +74,18 @@ export async function makeWorld(baseUrl: string): Promise<World> {
 
 /** Sends a call and reads the answer whole. */
 export async function send(baseUrl: string, call: HttpCall) {
-  const response = await fetch(`${baseUrl}${call.path}`, { method: call.method, headers: call.headers, body: call.body });
+  const response = await fetch(`${baseUrl}${call.path}`, {
+    method: call.method,
+    headers: call.headers,
+    body: call.body,
+  });
   const text = await response.text();
   const mediaType = (response.headers.get("content-type") ?? "").split(";")[0]!;
-  return { status: response.status, headers: response.headers, text, mediaType, body: mediaType === "application/json" ? (JSON.parse(text) as unknown) : text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    mediaType,
+    body: mediaType === "application/json" ? (JSON.parse(text) as unknown) : text,
+  };
 }

@@ -9,7 +9,16 @@ import { generate } from "../../scripts/generate/generate.js";
 import { projectRoot } from "../../scripts/shared/paths.js";
 import { type StartedServer, startServerScript } from "../../scripts/shared/server-script.js";
 
-const copied = ["spec", "src", "scripts", "reference-crm", "tsconfig.json", "package.json", "redocly.yaml", ".redocly.lint-ignore.yaml"];
+const copied = [
+  "spec",
+  "src",
+  "scripts",
+  "reference-crm",
+  "tsconfig.json",
+  "package.json",
+  "redocly.yaml",
+  ".redocly.lint-ignore.yaml",
+];
 
 export interface ProjectCopy {
   root: string;
@@ -30,12 +39,21 @@ export async function copyProject(edit: (specDir: string) => void): Promise<Proj
   return {
     root,
     typecheck(files) {
-      const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+      const config = ts.getParsedCommandLineOfConfigFile(
+        join(root, "tsconfig.json"),
+        {},
+        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+      )!;
       const program = ts.createProgram(
         files.map((file) => join(root, file)),
         config.options,
       );
-      return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? relative(root, d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      return ts
+        .getPreEmitDiagnostics(program)
+        .map(
+          (d) =>
+            `${d.file ? relative(root, d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+        );
     },
     start: (script, env) => startServerScript(script, env, root),
     remove: () => rmSync(root, { recursive: true, force: true }),

@@ -18,12 +18,18 @@ export function readResponse(socket: Socket, timeoutMs = 15_000): Promise<RawRes
       const end = received.indexOf("\r\n\r\n");
       if (end === -1) return;
       const [statusLine, ...lines] = received.subarray(0, end).toString("latin1").split("\r\n");
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+      );
       const length = Number(headers["content-length"] ?? 0);
       if (received.length < end + 4 + length) return;
       clearTimeout(timer);
       socket.off("data", onData);
-      resolve({ status: Number(statusLine!.split(" ")[1]), headers, body: received.subarray(end + 4, end + 4 + length).toString("utf8") });
+      resolve({
+        status: Number(statusLine!.split(" ")[1]),
+        headers,
+        body: received.subarray(end + 4, end + 4 + length).toString("utf8"),
+      });
     };
     socket.on("data", onData);
     socket.once("close", () => {
@@ -54,7 +60,12 @@ export async function rawExchange(url: string, bytes: Buffer | string): Promise<
 }
 
 /** A request with these headers and body, framed by hand. */
-export function rawRequest(method: string, path: string, headers: Record<string, string>, body: Buffer | string = ""): Buffer {
+export function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | string = "",
+): Buffer {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
   const head = Object.entries({ Host: "localhost", "Content-Length": String(bytes.length), ...headers })
     .map(([name, value]) => `${name}: ${value}\r\n`)
@@ -63,4 +74,5 @@ export function rawRequest(method: string, path: string, headers: Record<string,
 }
 
 /** A POST /customer (createCustomer) with these headers and body. */
-export const rawPost = (headers: Record<string, string>, body: Buffer | string = "") => rawRequest("POST", "/customer", headers, body);
+export const rawPost = (headers: Record<string, string>, body: Buffer | string = "") =>
+  rawRequest("POST", "/customer", headers, body);

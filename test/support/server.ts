@@ -3,7 +3,12 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpServer, createRequestListener, type Handlers, type ListenerOptions } from "../../generated/server.js";
+import {
+  createHttpServer,
+  createRequestListener,
+  type Handlers,
+  type ListenerOptions,
+} from "../../generated/server.js";
 import { type HttpServerLimits, stopGracefully } from "../../src/http-server.js";
 import type { LogEntry } from "../../src/types.js";
 import { createHandlers } from "../../reference-crm/handlers.js";

@@ -18,7 +18,8 @@ export function schemaValidator(spec: SpecModel = model) {
   ajv.addSchema({ $id: "spec:", components: { schemas: spec.schemas() } });
   return (schema: Schema) => {
     const validate = ajv.compile({ $id: `spec:check-${++compiled}`, ...rebase(schema) });
-    return (value: unknown) => (validate(value) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`));
+    return (value: unknown) =>
+      validate(value) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`);
   };
 }
 
@@ -46,7 +47,12 @@ export function documentedAnswers(spec: SpecModel = model): DocumentedAnswer[] {
     op.responses.flatMap((response): DocumentedAnswer[] =>
       Object.keys(response.content).length === 0
         ? [{ op, status: response.status }]
-        : Object.entries(response.content).map(([mediaType, media]) => ({ op, status: response.status, mediaType, media })),
+        : Object.entries(response.content).map(([mediaType, media]) => ({
+            op,
+            status: response.status,
+            mediaType,
+            media,
+          })),
     ),
   );
 }
@@ -54,7 +60,8 @@ export function documentedAnswers(spec: SpecModel = model): DocumentedAnswer[] {
 /** The JSON schema of a status of an operation (for 404 and 405 of no operation, the spec's NotFound and MethodNotAllowed). */
 export function jsonSchemaOf(op: OperationModel | undefined, status: number, spec: SpecModel = model): Schema {
   const unmatched = unmatchedResponses[status as keyof typeof unmatchedResponses];
-  const response = op?.responses.find((r) => r.status === status) ?? (unmatched ? spec.sharedResponse(unmatched) : undefined);
+  const response =
+    op?.responses.find((r) => r.status === status) ?? (unmatched ? spec.sharedResponse(unmatched) : undefined);
   const schema = response?.content["application/json"]?.schema;
   if (!schema) throw new Error(`${op?.operationId ?? "no operation"} documents no JSON ${status}`);
   return schema;

@@ -102,9 +102,7 @@ export const bodySchema = (op: OperationModel) => {
 
 /** Accept headers that allow one of the success answer's media types, and the media type each gets. */
 function acceptFor(op: OperationModel): fc.Arbitrary<[string | undefined, string]> {
-  const mediaTypes = [
-    ...new Set(op.responses.filter((r) => r.status < 300).flatMap((r) => Object.keys(r.content))),
-  ];
+  const mediaTypes = [...new Set(op.responses.filter((r) => r.status < 300).flatMap((r) => Object.keys(r.content)))];
   return fc.constantFrom<[string | undefined, string]>(
     [undefined, mediaTypes[0]!],
     ["*/*", mediaTypes[0]!],
