@@ -8,14 +8,23 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
 
-const docs = ["README.md", ...readdirSync(join(projectRoot, "guide")).filter((file) => file.endsWith(".md")).map((file) => `guide/${file}`)];
+const docs = [
+  "README.md",
+  ...readdirSync(join(projectRoot, "guide"))
+    .filter((file) => file.endsWith(".md"))
+    .map((file) => `guide/${file}`),
+];
 const shown = docs.flatMap((doc) =>
-  [...readFileSync(join(projectRoot, doc), "utf8").matchAll(/^```ts\n(\/\/ (examples\/[\w.-]+):[\s\S]*?)^```$/gm)].map(([, code, file]) => ({ doc, file: file!, code: code! })),
+  [...readFileSync(join(projectRoot, doc), "utf8").matchAll(/^```ts\n(\/\/ (examples\/[\w.-]+):[\s\S]*?)^```$/gm)].map(
+    ([, code, file]) => ({ doc, file: file!, code: code! }),
+  ),
 );
 
 describe("the docs' examples", () => {
   it("show every example whose first line names it", () => {
-    const named = readdirSync(join(projectRoot, "examples")).filter((file) => readFileSync(join(projectRoot, "examples", file), "utf8").startsWith(`// examples/${file}:`));
+    const named = readdirSync(join(projectRoot, "examples")).filter((file) =>
+      readFileSync(join(projectRoot, "examples", file), "utf8").startsWith(`// examples/${file}:`),
+    );
     expect(shown.map((example) => example.file).sort()).toEqual(named.map((file) => `examples/${file}`).sort());
   });
 
@@ -24,7 +33,9 @@ describe("the docs' examples", () => {
   });
 
   it("examples/fetch-handler.ts runs: the create answered 201 in-process", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "examples/fetch-handler.ts"], { cwd: projectRoot });
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "examples/fetch-handler.ts"], {
+      cwd: projectRoot,
+    });
     expect(stdout).toMatch(/^201 \{\n {2}id: 'cus_[0-9a-f]{32}',\n {2}customSearchableCustomerFieldOne: '@jane_doe',/);
   });
 });

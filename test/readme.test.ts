@@ -44,7 +44,9 @@ const blocks: Block[] = docs.flatMap(({ file, text }) =>
   })),
 );
 /** The docs' shell snippets but the quick start's own (npm ci, npm start, npm test) and those marked no-test. */
-const snippets = blocks.filter((block) => block.language === "sh" && !block.flags.includes("no-test") && !block.code.startsWith("npm ci"));
+const snippets = blocks.filter(
+  (block) => block.language === "sh" && !block.flags.includes("no-test") && !block.code.startsWith("npm ci"),
+);
 const readmeUrl = "http://127.0.0.1:3000";
 /** The failure events' token of the start line, `KHOROS_EVENTS_TOKEN=… npm start`. */
 const eventsToken = docs.map(({ text }) => /^KHOROS_EVENTS_TOKEN=(\S+) npm start$/m.exec(text)?.[1]).find(Boolean);
@@ -57,7 +59,11 @@ beforeAll(async () => {
   copy = await copyProject(() => {});
   const port = (await portInUse(3000)) ? "0" : "3000";
   server = await copy.start("reference-crm/main.ts", { PORT: port, KHOROS_EVENTS_TOKEN: eventsToken! });
-  shellEnv = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", ...(server.url === readmeUrl ? {} : { CRM_URL: server.url }) };
+  shellEnv = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME ?? "/root",
+    ...(server.url === readmeUrl ? {} : { CRM_URL: server.url }),
+  };
 }, 90_000);
 afterAll(async () => {
   await server?.process.stop();
@@ -73,7 +79,10 @@ async function paste(snippet: string) {
 }
 
 const unescapeHtml = (html: string) =>
-  html.replace(/&(amp|lt|gt|quot|#39);/g, (_, entity: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[entity]!);
+  html.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, entity: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[entity]!,
+  );
 
 describe("the docs' commands, pasted after the quick start", () => {
   it("are the ones this test knows of (a new one is run too)", () => {
@@ -82,16 +91,25 @@ describe("the docs' commands, pasted after the quick start", () => {
   });
 
   it("say their language, and are marked in the one way this test reads", () => {
-    expect(blocks.filter((block) => block.language === "").map((block) => `${block.file}: ${block.code.split("\n")[0]}`)).toEqual([]);
-    expect(blocks.filter((block) => block.language === "sh").flatMap((block) => block.flags.filter((flag) => flag !== "no-test"))).toEqual([]);
+    expect(
+      blocks.filter((block) => block.language === "").map((block) => `${block.file}: ${block.code.split("\n")[0]}`),
+    ).toEqual([]);
+    expect(
+      blocks
+        .filter((block) => block.language === "sh")
+        .flatMap((block) => block.flags.filter((flag) => flag !== "no-test")),
+    ).toEqual([]);
   });
 
-  it.each(snippets.map(({ file, code }) => ({ snippet: code, name: `${file}: ${code.split("\n")[0]}` })))("$name", async ({ snippet }) => {
-    const run = await paste(snippet);
-    expect("code" in run ? run.code : 0, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).not.toMatch(/"error":|✗|failed/);
-    expect(run.stderr).not.toMatch(/Error|error:/);
-  });
+  it.each(snippets.map(({ file, code }) => ({ snippet: code, name: `${file}: ${code.split("\n")[0]}` })))(
+    "$name",
+    async ({ snippet }) => {
+      const run = await paste(snippet);
+      expect("code" in run ? run.code : 0, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).not.toMatch(/"error":|✗|failed/);
+      expect(run.stderr).not.toMatch(/Error|error:/);
+    },
+  );
 });
 
 /** A page without its fenced blocks. */
@@ -116,7 +134,11 @@ function anchorsOf(text: string): Set<string> {
 
 describe("the docs' links and lines", () => {
   it.each(docs)("$file: every link to another page reaches it, and its heading", ({ file, text }) => {
-    const targets = [...withoutCode(text).replace(/`[^`\n]*`/g, "").matchAll(/\]\(([^)\s]+)\)/g)].map(([, target]) => target!);
+    const targets = [
+      ...withoutCode(text)
+        .replace(/`[^`\n]*`/g, "")
+        .matchAll(/\]\(([^)\s]+)\)/g),
+    ].map(([, target]) => target!);
     const broken = targets
       .filter((target) => !/^https?:/.test(target))
       .filter((target) => {
@@ -136,7 +158,11 @@ describe("the docs' links and lines", () => {
   });
 
   it.each(docs)("$file: every file of the project it names is there", ({ text }) => {
-    const named = [...withoutCode(text).matchAll(/`((?:spec|generated|src|reference-crm|scripts|test|examples|guide)\/[\w./{}-]+)`/g)].map(([, path]) => path!);
+    const named = [
+      ...withoutCode(text).matchAll(
+        /`((?:spec|generated|src|reference-crm|scripts|test|examples|guide)\/[\w./{}-]+)`/g,
+      ),
+    ].map(([, path]) => path!);
     expect(named.filter((path) => !existsSync(join(projectRoot, path)))).toEqual([]);
   });
 
@@ -154,7 +180,10 @@ describe("the home page", () => {
     const [, pre] = /<pre>([\s\S]*?)<\/pre>/.exec(html)!;
     const run = await paste(unescapeHtml(pre!));
     expect("code" in run ? run.code : 0).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ id: expect.stringMatching(/^cus_/), customSearchableCustomerFieldOne: "@jane_doe" });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      id: expect.stringMatching(/^cus_/),
+      customSearchableCustomerFieldOne: "@jane_doe",
+    });
   });
 
   it("shows that command whole at 1280 px: no line clipped", async () => {
@@ -162,7 +191,10 @@ describe("the home page", () => {
     await browser.page.setViewportSize({ width: 1280, height: 800 });
     await browser.page.goto(`${server.url}/`);
     const pre = browser.page.locator("pre");
-    const { scrollWidth, clientWidth } = await pre.evaluate((element) => ({ scrollWidth: element.scrollWidth, clientWidth: element.clientWidth }));
+    const { scrollWidth, clientWidth } = await pre.evaluate((element) => ({
+      scrollWidth: element.scrollWidth,
+      clientWidth: element.clientWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
   });
 });

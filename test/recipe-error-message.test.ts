@@ -37,13 +37,19 @@ const filled = (message: string) => message.replace("{id}", unknownId);
 
 /** Every file under `dir`, recursively. */
 const filesUnder = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)],
+  );
 
 describe("an error message changed in spec/errors.yaml, then npm run generate", () => {
   it("is the server's response, in JSON and in plain text", async () => {
-    const get = (accept: string) => fetch(`${server.url}/customer/${unknownId}`, { headers: { Authorization: "k", Accept: accept } });
+    const get = (accept: string) =>
+      fetch(`${server.url}/customer/${unknownId}`, { headers: { Authorization: "k", Accept: accept } });
     const json = await get("application/json");
-    expect([json.status, await json.json()]).toEqual([404, { error: "customer_not_found", message: filled(newMessage) }]);
+    expect([json.status, await json.json()]).toEqual([
+      404,
+      { error: "customer_not_found", message: filled(newMessage) },
+    ]);
     const text = await get("text/plain");
     expect([text.status, await text.text()]).toEqual([404, filled(newMessage)]);
   });
@@ -51,7 +57,10 @@ describe("an error message changed in spec/errors.yaml, then npm run generate", 
   it("is the bundled spec's example, and its plain-text twin: what the mock responds with", () => {
     const bundled = parse(readFileSync(join(copy.root, "generated/openapi.yaml"), "utf8"));
     const content = bundled.components.responses.CustomerNotFound.content;
-    expect(content["application/json"].examples[situation].value).toEqual({ error: "customer_not_found", message: filled(newMessage) });
+    expect(content["application/json"].examples[situation].value).toEqual({
+      error: "customer_not_found",
+      message: filled(newMessage),
+    });
     expect(content["text/plain"].examples[situation].value).toBe(filled(newMessage));
   });
 

@@ -30,16 +30,37 @@ let copy: ProjectCopy;
 
 beforeAll(async () => {
   copy = await copyProject(() => {});
-  for (const entry of ["test", "vitest.config.ts"]) cpSync(join(projectRoot, entry), join(copy.root, entry), { recursive: true });
+  for (const entry of ["test", "vitest.config.ts"])
+    cpSync(join(projectRoot, entry), join(copy.root, entry), { recursive: true });
   writeFileSync(join(copy.root, "reference-crm/stores/throw-away.ts"), storeModule);
   // Step 2: its entry in the registry of stores, by its STORE name.
   const registry = "reference-crm/stores/registry.ts";
-  edit(copy, registry, 'import { SqliteCrmStore } from "./sqlite.js";\n', 'import { SqliteCrmStore } from "./sqlite.js";\nimport { ThrowAwayCrmStore } from "./throw-away.js";\n');
-  edit(copy, registry, "  memory: async", '  "throw-away": async () => ({ store: new ThrowAwayCrmStore(), where: "in a throw-away store" }),\n  memory: async');
+  edit(
+    copy,
+    registry,
+    'import { SqliteCrmStore } from "./sqlite.js";\n',
+    'import { SqliteCrmStore } from "./sqlite.js";\nimport { ThrowAwayCrmStore } from "./throw-away.js";\n',
+  );
+  edit(
+    copy,
+    registry,
+    "  memory: async",
+    '  "throw-away": async () => ({ store: new ThrowAwayCrmStore(), where: "in a throw-away store" }),\n  memory: async',
+  );
   // Step 3: one more store under test in the conformance suite.
   const sqliteImport = 'import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";\n';
-  edit(copy, "test/store-conformance.test.ts", sqliteImport, `${sqliteImport}import { ThrowAwayCrmStore } from "../reference-crm/stores/throw-away.js";\n`);
-  edit(copy, "test/store-conformance.test.ts", "const storesUnderTest: StoreUnderTest[] = [\n", 'const storesUnderTest: StoreUnderTest[] = [\n  { name: "throw-away", open: async () => new ThrowAwayCrmStore(), cleanUp: async () => {} },\n');
+  edit(
+    copy,
+    "test/store-conformance.test.ts",
+    sqliteImport,
+    `${sqliteImport}import { ThrowAwayCrmStore } from "../reference-crm/stores/throw-away.js";\n`,
+  );
+  edit(
+    copy,
+    "test/store-conformance.test.ts",
+    "const storesUnderTest: StoreUnderTest[] = [\n",
+    'const storesUnderTest: StoreUnderTest[] = [\n  { name: "throw-away", open: async () => new ThrowAwayCrmStore(), cleanUp: async () => {} },\n',
+  );
 }, 90_000);
 
 afterAll(() => copy?.remove());
@@ -51,10 +72,17 @@ describe("a store added by the recipe", () => {
 
   it("passes the store conformance suite", async () => {
     // The suite on the copy, without a PostgreSQL server: its memory, SQLite and throw-away stores.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PG|DATABASE_URL$|CI$|VITEST)/.test(name)));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(PG|DATABASE_URL$|CI$|VITEST)/.test(name)),
+    );
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(copy.root, "node_modules/vitest/vitest.mjs"), "run", "test/store-conformance.test.ts", "--reporter=verbose"],
+      [
+        join(copy.root, "node_modules/vitest/vitest.mjs"),
+        "run",
+        "test/store-conformance.test.ts",
+        "--reporter=verbose",
+      ],
       { cwd: copy.root, env: { ...env, NO_COLOR: "1" }, timeout: 120_000 },
     );
     const ofTheNewStore = stdout.split("\n").filter((line) => line.includes("the 'throw-away' store"));
@@ -68,10 +96,18 @@ describe("a store added by the recipe", () => {
     try {
       expect(server.process.recentOutput()).toMatch(/customers and cases in a throw-away store/);
       const headers = { Authorization: "k", "Content-Type": "application/json" };
-      const created = await fetch(`${server.url}/customer`, { method: "POST", headers, body: '{"customSearchableCustomerFieldOne": "@jane_doe"}' });
+      const created = await fetch(`${server.url}/customer`, {
+        method: "POST",
+        headers,
+        body: '{"customSearchableCustomerFieldOne": "@jane_doe"}',
+      });
       const { id } = (await created.json()) as { id: string };
       const found = await fetch(`${server.url}/customer/${id}`, { headers });
-      expect([created.status, found.status, await found.json()]).toEqual([201, 200, expect.objectContaining({ id, customSearchableCustomerFieldOne: "@jane_doe" })]);
+      expect([created.status, found.status, await found.json()]).toEqual([
+        201,
+        200,
+        expect.objectContaining({ id, customSearchableCustomerFieldOne: "@jane_doe" }),
+      ]);
     } finally {
       await server.process.stop();
     }
