@@ -2,8 +2,8 @@
 // field names log pipelines know from pino-http (`level`, `time`, `pid`, `req.id`, `req.method`, `req.url`,
 // `res.statusCode`, `responseTime`), plus the operation and the agent (x-sf-user-email); never a key, a body
 // or the query. A line is made from a template rather than by pino itself: measured in the server under load
-// (stdout on a file), pino's generic serialiser cost about 8 µs a line against 2 for the template (see the
-// README's Performance section). Lines are written together, every 100 ms or 64 KiB (a write per line, even
+// (stdout on a file), pino's generic serialiser cost about 8 µs a line against 2 for the template (see
+// guide/performance.md). Lines are written together, every 100 ms or 64 KiB (a write per line, even
 // one per turn of the event loop, costs the server more than the line), through sonic-boom (pino's own
 // destination, which handles a full pipe); what waits is written when the server stops. On a terminal, pino-pretty (a
 // development dependency) shows them readably, when installed.

@@ -1,4 +1,4 @@
-// The bundled spec's records against the custom-CRM contract (README, "The contract"): a Customer, a Case,
+// The bundled spec's records against the custom-CRM contract (guide/contract.md): a Customer, a Case,
 // what Khoros may send them (2.2.0) and the custom fields declared once. A golden copy, as the operations'
 // table in fidelity.test.ts: an edit of the spec that breaks it fails here, naming the record or field.
 import { describe, expect, it } from "vitest";

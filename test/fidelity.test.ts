@@ -1,4 +1,4 @@
-// The bundled spec's operations against the custom-CRM contract (README, "The contract"). The table below
+// The bundled spec's operations against the custom-CRM contract (guide/contract.md). The table below
 // is the contract written as data, a golden copy of the vendor's facts and the kit's decisions: an edit of
 // the spec that breaks it fails here, naming the operation, field or status. The records, Khoros's
 // tolerance and the custom fields are held to it in fidelity-records.test.ts.

@@ -2,7 +2,9 @@
 // throw-away operations to a copy of the spec (a path parameter on the path item, an integer query
 // parameter and header, a public GET with a JSON-only answer, a PATCH answered 204, a literal path declared
 // after the templated one it would collide with), regenerates, type-checks a server that implements them,
-// runs it and calls every one through the regenerated client.
+// runs it and calls every one through the regenerated client. The recipe "Add an operation" of
+// guide/change-the-contract.md is what this test does: path items in spec/paths/, a schema in
+// spec/components/schemas/, the paths listed in spec/openapi.yaml, `npm run generate`, the handlers.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,7 +101,6 @@ beforeAll(async () => {
     // The templated path first: the literal one must still win.
     root.setIn(["paths", "/things/{thingId}"], { $ref: "paths/things-{thingId}.yaml" });
     root.setIn(["paths", "/things/search"], { $ref: "paths/things-search.yaml" });
-    root.setIn(["components", "schemas", "Thing"], { $ref: "components/schemas/Thing.yaml" });
     writeFileSync(join(spec, "openapi.yaml"), root.toString());
     writeFileSync(join(spec, "paths/things-{thingId}.yaml"), JSON.stringify(thingPath).replaceAll("#/components/schemas/Thing", "../components/schemas/Thing.yaml"));
     writeFileSync(join(spec, "paths/things-search.yaml"), JSON.stringify(searchPath).replaceAll("#/components/schemas/Thing", "../components/schemas/Thing.yaml"));

@@ -1,6 +1,7 @@
 // A custom field added to the spec, and nothing else edited: one `npm run generate` carries it to the
 // validators, the types, the object structure Khoros shows its admins, search and the database (a column
-// added to an existing database by migration, the data kept). Run on a throw-away copy of the project.
+// added to an existing database by migration, the data kept). Run on a throw-away copy of the project: the
+// recipe "Add a custom field" of guide/change-the-contract.md.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 // Security basics: how API keys are compared and that they are never logged, headers on every kind of
-// answer, the customer page's escaping, and the runtime dependencies the README accounts for.
+// answer, the customer page's escaping, and the runtime dependencies guide/robustness.md accounts for.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,10 +101,10 @@ describe("the customer page", () => {
 });
 
 describe("runtime dependencies", () => {
-  it("are pinned, and the README lists each with the reason it is there", () => {
+  it("are pinned, and guide/robustness.md lists each with the reason it is there", () => {
     const manifest = JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { dependencies: Record<string, string> };
-    const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
-    const section = readme.slice(readme.indexOf("## Runtime dependencies"));
+    const guide = readFileSync(`${projectRoot}/guide/robustness.md`, "utf8");
+    const section = guide.slice(guide.indexOf("## Runtime dependencies"));
     const listed = Object.fromEntries(
       [...section.matchAll(/^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map(([, name, version, why]) => [name, { version: version!.trim(), why: why!.trim() }]),
     );
