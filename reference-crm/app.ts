@@ -1,9 +1,10 @@
 // The reference CRM as one request listener: the pages (home, docs, the agent's customer page) and the API
-// (generated server stub + handlers), both under the base path of the CRM's public URL. Whatever is
-// neither gets the API's 404 or 405, in the contract's error shape.
+// (generated server stub + handlers), both under the base path of the CRM's public URL, and the health
+// probes at the root (health.ts). Whatever is none of them gets the API's 404 or 405, in the contract's error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../generated/server.js";
 import { createHandlers } from "./handlers.js";
+import { createHealth } from "./health.js";
 import { createPages } from "./pages.js";
 import type { CrmStore } from "./stores/store.js";
 
@@ -14,13 +15,19 @@ export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" |
   /** How a shell gets the key to send, for the home page's snippet (the key itself is never shown). */
   keyInShell?: string;
   docsHtml?: Buffer;
+  /** True from SIGTERM on: GET /readyz then answers 503 while in-flight requests finish. */
+  isDraining?: () => boolean;
 }
 
-export function createCrmListener({ store, publicUrl, keyInShell = "$KEY", docsHtml, ...apiOptions }: CrmOptions) {
+export function createCrmListener(options: CrmOptions) {
+  const { store, publicUrl, keyInShell = "$KEY", docsHtml, isDraining, ...apiOptions } = options;
   const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
   const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
   const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log: apiOptions.log, requestLog: apiOptions.requestLog });
-  // The API first (most requests are Khoros's); what it does not know goes to the pages, and what they do
-  // not know back to the API, which answers it with the contract's 404.
-  return (req: IncomingMessage, res: ServerResponse) => api(req, res, () => pages(req, res) || api(req, res));
+  const health = createHealth({ store, isDraining });
+  // The probes' two paths first (a string compare); then the API (most requests are Khoros's); what it does
+  // not know goes to the pages, and what they do not know back to the API, which answers it with the
+  // contract's 404.
+  return (req: IncomingMessage, res: ServerResponse) =>
+    health(req, res) || api(req, res, () => pages(req, res) || api(req, res));
 }

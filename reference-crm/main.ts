@@ -10,6 +10,8 @@
 //   WORKERS     server processes on the one port (default 1); more than one needs STORE=postgres
 //   REQUEST_LOG off: no line per request
 //   DOCS_FILE   the rendered docs served at /docs (default docs/index.html, which `npm run build` makes)
+//   DRAIN_SECONDS  after SIGTERM, how long GET /readyz answers 503 while requests are still served, before
+//               the server stops accepting them (default 0): long enough for a load balancer to see it
 // Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
 import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
@@ -31,6 +33,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR || "data");
 const storeKind = process.env.STORE || "sqlite";
 const workers = Number(process.env.WORKERS || 1);
+const drainSeconds = Number(process.env.DRAIN_SECONDS || 0);
 
 /** The accepted keys, what to register in Khoros, and how a shell gets the key (for the home page). */
 function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInShell: string } {
@@ -107,14 +110,21 @@ async function serve(): Promise<void> {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   const docsHtml = loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
-  server.on("request", createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog }));
+  let draining = false;
+  const isDraining = () => draining;
+  const listener = createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog, isDraining });
+  server.on("request", listener);
   const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
   if (cluster.isPrimary) sayReady(ready);
   else process.send!({ ready });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      if (draining) return; // already stopping (a worker gets Ctrl-C's SIGINT, then the primary's SIGTERM)
+      draining = true;
       const stopped = async () => {
+        // Readiness fails at once; a SIGTERM (an orchestrator's) goes on serving for DRAIN_SECONDS, Ctrl-C does not.
+        if (signal === "SIGTERM") await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
         await stopGracefully(server);
         await store.close();
       };
@@ -166,6 +176,9 @@ function superviseWorkers(): void {
 
 try {
   if (!Number.isInteger(workers) || workers < 1) throw new StartError(`WORKERS must be a whole number from 1, not ${process.env.WORKERS}.`);
+  if (!(drainSeconds >= 0)) {
+    throw new StartError(`DRAIN_SECONDS must be a number of seconds from 0, not ${process.env.DRAIN_SECONDS}.`);
+  }
   if (cluster.isPrimary && workers > 1) superviseWorkers();
   else await serve();
 } catch (error) {

@@ -95,13 +95,23 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
   }, 60_000);
 
   // pg_virtualenv makes the cluster 'regress' of PGVERSION: the test can stop and start it.
-  it.skipIf(!process.env.PGVERSION)("PostgreSQL stopped under the server: the contract's 500, one log line per failed request, no crash, and recovery", async () => {
+  const stoppedUnder =
+    "PostgreSQL stopped under the server: the contract's 500, one log line per failed request, no crash, " +
+    "/readyz 503, and recovery";
+  it.skipIf(!process.env.PGVERSION)(stoppedUnder, async () => {
     const server = await startCrm();
     const create = () => post(server.url, "/customer", { customSearchableCustomerFieldOne: "@restart" });
+    const readiness = async () => {
+      const answer = await fetch(`${server.url}/readyz`);
+      return [answer.status, await answer.text()];
+    };
     expect((await create()).status).toBe(201);
+    expect(await readiness()).toEqual([200, "ready"]);
     const cluster = (action: string) => execFileSync("pg_ctlcluster", [process.env.PGVERSION!, "regress", action], { stdio: "ignore" });
     cluster("stop");
     try {
+      expect(await readiness()).toEqual([503, "unavailable"]);
+      expect(await (await fetch(`${server.url}/healthz`)).text()).toBe("ok"); // the process itself is well
       const failed = [];
       for (let i = 0; i < 3; i++) failed.push(await create());
       for (const answer of failed) {
@@ -114,8 +124,9 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
     } finally {
       cluster("start");
     }
-    // PostgreSQL takes a moment to accept connections again; the same server, not restarted, then creates.
-    await vi.waitFor(async () => expect((await create()).status).toBe(201), { timeout: 15_000, interval: 200 });
+    // PostgreSQL takes a moment to accept connections again; the same server, not restarted, is then ready and creates.
+    await vi.waitFor(async () => expect(await readiness()).toEqual([200, "ready"]), { timeout: 15_000, interval: 200 });
+    expect((await create()).status).toBe(201);
   }, 60_000);
 
   it("a pool exhausted: a request waits a bounded time for a connection, then gets the contract's 500", async () => {

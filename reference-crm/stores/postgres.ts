@@ -313,6 +313,16 @@ export class PostgresCrmStore implements CrmStore {
     return Number(row!.n);
   }
 
+  /** A trivial query through the pool: it fails at once while PostgreSQL is down, and works again once it is back. */
+  async ping(): Promise<void> {
+    await this.#pool.query("SELECT 1");
+  }
+
+  /** The pool's connections now, for metrics: open, idle, and queries waiting for one (pg.Pool's counts). */
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
   async close(): Promise<void> {
     await this.#newCustomers.flush();
     if (!this.#pool.ending) await this.#pool.end();

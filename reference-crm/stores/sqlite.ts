@@ -149,6 +149,7 @@ export class SqliteCrmStore implements CrmStore {
         selectCustomer: `SELECT id, ${fields} FROM customers WHERE id = ?`,
         customerExists: "SELECT 1 FROM customers WHERE id = ?",
         countCustomers: "SELECT count(*) AS n FROM customers",
+        ping: "SELECT 1",
         bestMatch: `SELECT id, ${fields} FROM customers WHERE ${anyKeyIsAFact} ORDER BY ${factsMatched} DESC, id DESC LIMIT :limit`,
         insertCase: `INSERT INTO cases (${caseColumns.map(quote).join(", ")}) VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM cases), ${placeholders(caseColumns.length - 2)})`,
         selectCase: `SELECT ${caseColumns.map(quote).join(", ")} FROM cases WHERE id = ?`,
@@ -235,6 +236,10 @@ export class SqliteCrmStore implements CrmStore {
   /** How many customers are stored. */
   count(): number {
     return (this.#statements.countCustomers!.get() as { n: number }).n;
+  }
+
+  async ping(): Promise<void> {
+    this.#statements.ping!.get(); // throws once the database is closed
   }
 
   async close(): Promise<void> {

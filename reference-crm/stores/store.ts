@@ -51,6 +51,8 @@ export interface CrmStore {
   updateCase(id: string, changes: CaseChanges): Promise<StoredCase | undefined>;
   /** The customer's cases, newest first; undefined when there is no such customer. */
   listCases(customerId: string): Promise<StoredCase[] | undefined>;
+  /** Resolves once the store has answered a trivial query; rejects when it cannot (readiness: GET /readyz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -234,6 +236,8 @@ export class MemoryCrmStore implements CrmStore {
   get size(): number {
     return this.#customers.size;
   }
+
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
 
