@@ -12,15 +12,26 @@
 //   DOCS_FILE   the rendered docs served at /docs (default docs/index.html, which `npm run build` makes)
 //   DRAIN_SECONDS  after SIGTERM, how long GET /readyz answers 503 while requests are still served, before
 //               the server stops accepting them (default 0): long enough for a load balancer to see it
+//   METRICS_PORT   serve GET /metrics (Prometheus) on this port of HOST, for all workers (default: off; 0
+//               picks a free one); never on PORT, which Khoros calls
 // Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
 import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { relative, resolve } from "node:path";
-import { createHttpServer, stopGracefully } from "../generated/server.js";
+import { createHttpServer, type RequestRecord, stopGracefully } from "../generated/server.js";
+import { createMetrics, type Metrics } from "../src/metrics.js";
 import { keptKey, keyFile } from "./api-key.js";
 import { createCrmListener } from "./app.js";
-import { createRequestLog } from "./request-log.js";
+import {
+  answerPrimaryScrapes,
+  createMetricsServer,
+  type Scrape,
+  scrapeRegistry,
+  scrapeWorkers,
+} from "./metrics-server.js";
+import { createRequestLog, type RequestLog } from "./request-log.js";
+import { measureStore } from "./store-metrics.js";
 import { PostgresCrmStore } from "./stores/postgres.js";
 import { SqliteCrmStore } from "./stores/sqlite.js";
 import { type CrmStore, MemoryCrmStore } from "./stores/store.js";
@@ -34,6 +45,9 @@ const dataDir = resolve(process.env.DATA_DIR || "data");
 const storeKind = process.env.STORE || "sqlite";
 const workers = Number(process.env.WORKERS || 1);
 const drainSeconds = Number(process.env.DRAIN_SECONDS || 0);
+const metricsPort = process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined;
+/** True from the first SIGINT or SIGTERM on: readiness fails while the process stops. */
+let draining = false;
 
 /** The accepted keys, what to register in Khoros, and how a shell gets the key (for the home page). */
 function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInShell: string } {
@@ -65,20 +79,35 @@ function loadDocs(): Buffer | undefined {
   return undefined;
 }
 
-function listen(server: ReturnType<typeof createHttpServer>): Promise<number> {
+function listen(server: ReturnType<typeof createHttpServer>, at = port, variable = "PORT"): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("listening", () => resolve((server.address() as AddressInfo).port));
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         new StartError(
           error.code === "EADDRINUSE"
-            ? `Port ${port} on ${host} is in use: stop what uses it, or start on another port, e.g. PORT=${port + 1} npm start.`
-            : `Cannot listen on ${host}:${port}: ${error.message}`,
+            ? `Port ${at} on ${host} is in use: stop what uses it, or start on another port, ` +
+                `e.g. ${variable}=${at + 1} npm start.`
+            : `Cannot listen on ${host}:${at}: ${error.message}`,
         ),
       ),
     );
-    server.listen(port, host);
+    server.listen(at, host);
   });
+}
+
+/** GET /metrics on METRICS_PORT; its URL. */
+async function serveMetrics(scrape: Scrape): Promise<string> {
+  return `http://${host}:${await listen(createMetricsServer(scrape), metricsPort, "METRICS_PORT")}/metrics`;
+}
+
+/** The request log and the metrics, each told of every response. */
+function tellBoth(log?: RequestLog, metrics?: Metrics): ((record: RequestRecord) => void) | undefined {
+  if (!log || !metrics) return log ?? metrics?.record;
+  return (record) => {
+    log(record);
+    metrics.record(record);
+  };
 }
 
 /** A server process that listens, as it tells the primary when there are workers. */
@@ -87,20 +116,28 @@ interface Ready {
   where: string;
   register: string;
   requestLogged: boolean;
+  /** Where GET /metrics is served, when METRICS_PORT is set. */
+  metricsUrl?: string;
 }
 
 /** What to register in Khoros and where the docs are, said on every start (by the primary when there are workers). */
-function sayReady({ url, where, register, requestLogged }: Ready): void {
+function sayReady({ url, where, register, requestLogged, metricsUrl }: Ready): void {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   console.log(`reference CRM listening on ${url}${workers > 1 ? ` · ${workers} workers` : ""} · customers and cases ${where}`);
   console.log(`register it in Khoros Marketing: instanceUrl ${publicUrl} · authHeaderValue ${register}`);
+  if (metricsUrl) console.log(`metrics at ${metricsUrl} · health at ${url}/healthz and ${url}/readyz`);
   console.log(`docs at ${publicUrl}/docs · ${requestLogged ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"} · Ctrl-C stops it`);
 }
 
-/** One server process: the store, the listener, a graceful stop. */
+/** One server process: the store, the listener, a graceful stop; metrics when METRICS_PORT is set. */
 async function serve(): Promise<void> {
   const { apiKeys: keys, register, keyInShell } = apiKeys();
-  const { store, where } = await openStore();
+  const metrics = metricsPort === undefined ? undefined : createMetrics();
+  // Without workers, this process serves its metrics; a worker answers the primary's scrapes.
+  const metricsUrl = metrics && cluster.isPrimary ? await serveMetrics(scrapeRegistry(metrics.registry)) : undefined;
+  if (metrics && cluster.isWorker) answerPrimaryScrapes(metrics.registry);
+  const opened = await openStore();
+  const store = metrics ? measureStore(opened.store, metrics.registry) : opened.store;
   const server = createHttpServer();
   const listening = await listen(server).catch(async (error: unknown) => {
     await store.close();
@@ -110,14 +147,19 @@ async function serve(): Promise<void> {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   const docsHtml = loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
-  let draining = false;
+  const told = tellBoth(requestLog, metrics);
   const isDraining = () => draining;
-  const listener = createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog, isDraining });
-  server.on("request", listener);
-  const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
+  const settings = { store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog: told, isDraining };
+  const listener = createCrmListener(settings);
+  server.on("request", metrics ? metrics.countInFlight(listener) : listener);
+  const ready: Ready = { url, where: opened.where, register, requestLogged: Boolean(requestLog), metricsUrl };
   if (cluster.isPrimary) sayReady(ready);
   else process.send!({ ready });
+  stopOnSignals(server, store, requestLog);
+}
 
+/** SIGINT or SIGTERM: readiness fails; stop accepting, finish the requests in flight, close the store, exit. */
+function stopOnSignals(server: ReturnType<typeof createHttpServer>, store: CrmStore, requestLog?: RequestLog): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       if (draining) return; // already stopping (a worker gets Ctrl-C's SIGINT, then the primary's SIGTERM)
@@ -147,13 +189,14 @@ async function serve(): Promise<void> {
  * Several server processes on one port (node:cluster): each its own store's connections to the one
  * PostgreSQL. One that dies is replaced; SIGINT or SIGTERM stops them all, each finishing its requests.
  */
-function superviseWorkers(): void {
+async function superviseWorkers(): Promise<void> {
   if (storeKind !== "postgres") throw new StartError(`WORKERS=${workers} needs STORE=postgres: a ${storeKind} store belongs to one process.`);
   if (!process.env.API_KEY?.trim()) keptKey(dataDir); // made once, before the workers read it
+  const metricsUrl = metricsPort === undefined ? undefined : await serveMetrics(scrapeWorkers());
   let ready = 0;
   let stopping = false;
   cluster.on("message", (_worker, message: { ready?: Ready }) => {
-    if (message.ready && ++ready === workers) sayReady(message.ready);
+    if (message.ready && ++ready === workers) sayReady({ ...message.ready, metricsUrl });
   });
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) return;
@@ -174,12 +217,27 @@ function superviseWorkers(): void {
   }
 }
 
-try {
-  if (!Number.isInteger(workers) || workers < 1) throw new StartError(`WORKERS must be a whole number from 1, not ${process.env.WORKERS}.`);
-  if (!(drainSeconds >= 0)) {
-    throw new StartError(`DRAIN_SECONDS must be a number of seconds from 0, not ${process.env.DRAIN_SECONDS}.`);
+/** The settings that are numbers, checked before anything starts. */
+function checkSettings(): void {
+  const { WORKERS, DRAIN_SECONDS, METRICS_PORT } = process.env;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new StartError(`WORKERS must be a whole number from 1, not ${WORKERS}.`);
   }
-  if (cluster.isPrimary && workers > 1) superviseWorkers();
+  if (!(drainSeconds >= 0)) {
+    throw new StartError(`DRAIN_SECONDS must be a number of seconds from 0, not ${DRAIN_SECONDS}.`);
+  }
+  if (metricsPort === undefined) return;
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+    throw new StartError(`METRICS_PORT must be a port number, 0 to 65535, not ${METRICS_PORT}.`);
+  }
+  if (metricsPort === port && port !== 0) {
+    throw new StartError(`METRICS_PORT must not be PORT (${port}): Khoros calls that one.`);
+  }
+}
+
+try {
+  checkSettings();
+  if (cluster.isPrimary && workers > 1) await superviseWorkers();
   else await serve();
 } catch (error) {
   console.error(error instanceof StartError ? error.message : `Cannot start the reference CRM: ${(error as Error).message.split("\n")[0]}`);

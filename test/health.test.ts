@@ -81,7 +81,18 @@ describe("GET /healthz and GET /readyz", () => {
     }
   });
 
-  it("/readyz pings SQLite: 200 while it is open, 503 once it is closed", async () => {
+  it("/readyz answers 503 while draining; /healthz and the API still answer", async () => {
+    let draining = false;
+    const url = await startCrm(new MemoryCrmStore(), { isDraining: () => draining });
+    draining = true;
+    expect(await probe(`${url}/readyz`)).toEqual({ status: 503, body: "draining", headers: plain });
+    expect(await probe(`${url}/healthz`)).toEqual({ status: 200, body: "ok", headers: plain });
+    expect((await create(url)).status).toBe(201);
+  });
+});
+
+describe("GET /readyz on SQLite", () => {
+  it("pings it: 200 while it is open, 503 once it is closed", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "crm-health-"));
     const store = SqliteCrmStore.open(dataDir);
     try {
@@ -95,14 +106,6 @@ describe("GET /healthz and GET /readyz", () => {
     }
   });
 
-  it("/readyz answers 503 while draining; /healthz and the API still answer", async () => {
-    let draining = false;
-    const url = await startCrm(new MemoryCrmStore(), { isDraining: () => draining });
-    draining = true;
-    expect(await probe(`${url}/readyz`)).toEqual({ status: 503, body: "draining", headers: plain });
-    expect(await probe(`${url}/healthz`)).toEqual({ status: 200, body: "ok", headers: plain });
-    expect((await create(url)).status).toBe(201);
-  });
 });
 
 describe("npm start, on SIGTERM with DRAIN_SECONDS", () => {

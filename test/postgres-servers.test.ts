@@ -5,6 +5,7 @@
 // bounded time, then 500. (Skipped without a server, see ./support/postgres.ts.)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -12,7 +13,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
 import { verify } from "../scripts/verify/runner.js";
+import { routes } from "../generated/server.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
+import { metricsUrlOf, parseSamples, total } from "./support/prometheus.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
 
 const apiKey = "pg-key";
@@ -28,6 +31,8 @@ async function startCrm(env: Record<string, string> = {}): Promise<StartedServer
   return server;
 }
 
+const requestsTotal = "khoros_crm_requests_total";
+const latencyBucket = "khoros_crm_request_duration_seconds_bucket";
 const post = (url: string, path: string, body: unknown) => fetch(`${url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
 
 describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
@@ -57,6 +62,36 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
     expect(server.line).toContain("· 2 workers ·");
     const run = await verify({ url: server.url, key: apiKey, families: ["journey"] });
     expect(run.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
+  });
+
+  it("WORKERS=2 with METRICS_PORT: one scrape counts the journey's operations, both workers, the pool", async () => {
+    const server = await startCrm({ WORKERS: "2", METRICS_PORT: "0" });
+    const scrape = async () => parseSamples(await (await fetch(await metricsUrlOf(server))).text());
+    const run = await verify({ url: server.url, key: apiKey, families: ["journey"] });
+    expect(run.outcomes.filter((o) => o.verdict !== "pass").map((o) => [o.check.rule, o.problems])).toEqual([]);
+    const journey = await scrape();
+    for (const { operationId: operation, path: route } of Object.values(routes)) {
+      expect(total(journey, requestsTotal, { operation, route }), operation).toBeGreaterThan(0);
+      expect(total(journey, latencyBucket, { operation, route, le: "+Inf" }), operation).toBeGreaterThan(0);
+    }
+    // Each on a connection of its own, which the cluster hands to the workers in turn.
+    const url = `${server.url}/meta/object/customer`;
+    const onNewConnection = () =>
+      new Promise((done) => get(url, { headers, agent: false }, (res) => res.resume().on("end", done)));
+    for (let i = 0; i < 20; i++) await onNewConnection();
+    const after = await scrape();
+    const meta = { operation: "defineObjectStructures", status: "200" };
+    expect(total(after, requestsTotal, meta) - total(journey, requestsTotal, meta)).toBe(20);
+    // Both workers answered some, as the pids of their request log's lines say (written every 100 ms).
+    const lines = await vi.waitFor(() => {
+      const output = server.process.recentOutput().split("\n");
+      const logged = output.filter((line) => line.includes('"defineObjectStructures"'));
+      if (logged.length < 20) throw new Error("not all logged yet");
+      return logged;
+    });
+    expect(new Set(lines.map((line) => (JSON.parse(line) as { pid: number }).pid)).size).toBe(2);
+    const states = after.filter((s) => s.name === "khoros_crm_postgres_pool_connections").map((s) => s.labels.state);
+    expect([states.sort(), total(after, "khoros_crm_postgres_pool_waiting")]).toEqual([["idle", "in_use"], 0]);
   });
 
   it("WORKERS=2, one worker killed with SIGKILL under load: every acknowledged customer kept, the port keeps answering", async () => {
