@@ -72,7 +72,7 @@ export function createMetrics({ registry, prefix = "khoros_crm_" }: MetricsOptio
     countInFlight(listener) {
       return ((req: IncomingMessage, res: ServerResponse, ...rest: never[]) => {
         inFlight.inc();
-        res.once("close", done); // answered, or the client went away: either way no longer in flight
+        res.on("close", done); // answered, or the client went away: either way no longer in flight
         return listener(req, res, ...rest);
       }) as typeof listener;
     },

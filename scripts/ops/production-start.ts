@@ -74,6 +74,15 @@ async function start(line: string, root: string) {
   return { server, url: said(/listening on (http:\S+)/), metricsUrl: said(/metrics at (http:\S+)/) };
 }
 
+/** SIGKILL to whatever is left of the group `pid` leads. */
+function signalGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // none left
+  }
+}
+
 /** SIGTERM to the server, npm start's child in the started group, as an orchestrator's reaches it: exit 0. */
 async function stopWithSigterm(server: ManagedProcess): Promise<void> {
   const pgrep = ["-g", String(server.pid), "-f", "^node dist/reference-crm/main.js"];
@@ -82,7 +91,6 @@ async function stopWithSigterm(server: ManagedProcess): Promise<void> {
   const late = new Promise((resolve) => setTimeout(resolve, 15_000, "still running after 15 s"));
   const code = await Promise.race([server.exited, late]);
   check(code === 0, "SIGTERM stops it, and npm start exits 0", String(code));
-  await server.stop();
 }
 
 /** What a load balancer, Khoros and Prometheus ask of the started server. */
@@ -129,8 +137,10 @@ async function main(): Promise<void> {
         const failed = await bash(pasted, root);
         check(failed === "", `$ ${block.split("\n")[0]}`, failed);
       }
-    } finally {
       await stopWithSigterm(server);
+    } finally {
+      await server.stop();
+      signalGroup(server.pid); // npm start may be gone, and its server left: the group's every process
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

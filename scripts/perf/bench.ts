@@ -2,12 +2,13 @@
 // side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … a b c …) so
 // the machine's noise hits every server alike. Every server runs as in production: the reference CRM
 // compiled (`npm start`, dist/), NODE_ENV=production, each server's stdout on a file of its own. A "0"
-// after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off).
-//   createCustomer   (a) bare, (b/b0) the reference CRM in memory, (c/c0) Fastify in memory, (d) Prism,
-//                    (e/e0) the reference CRM on SQLite, and, when a PostgreSQL server is there
+// after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off);
+// an "m", with its metrics on (METRICS_PORT: each request counted and timed, each store call timed).
+//   createCustomer   (a) bare, (b/b0/bm) the reference CRM in memory, (c/c0) Fastify in memory, (d) Prism,
+//                    (e/e0/em) the reference CRM on SQLite, and, when a PostgreSQL server is there
 //                    (DATABASE_URL or PG*, e.g. `pg_virtualenv npm run bench`), the reference CRM on it with
 //                    (g) one and (h) two worker processes
-//   findCustomer     (a), (c/c0) and (e/e0), all reading one SQLite file of 100,000 customers
+//   findCustomer     (a), (c/c0) and (e/e0/em), all reading one SQLite file of 100,000 customers
 //   searchCustomers  the same, by a searchable field that 5 customers share
 // Each server's CPU time per request is shown beside its rate (and PostgreSQL's, for g and h): on a small
 // machine the load generator, the servers and the database share the cores, and this says who used them.
@@ -20,14 +21,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { createClient } from "../../generated/client.js";
 import { PostgresCrmStore } from "../../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { startMock } from "../contract/mock.js";
 import { createScratchDatabase, type ScratchDatabase } from "../shared/scratch-database.js";
 import { startServerScript } from "../shared/server-script.js";
+import { clientOverhead, median } from "./client-overhead.js";
 import { cpuSeconds } from "./cpu.js";
 import { settledCount } from "./rows.js";
+import { seedSqlite } from "./seed.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -100,57 +102,6 @@ async function load(target: Target, scenario: Scenario, duration: number, amount
   };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-/** Time per request of `send`, over `count` sequential requests. */
-async function timePerRequest(send: () => Promise<unknown>, count: number): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < count; i++) await send();
-  return (performance.now() - started) / count;
-}
-
-/** Time per request of the generated client over hand-written fetch: the median of paired, adjacent blocks. */
-async function clientOverhead(baseUrl: string): Promise<number> {
-  const client = createClient({ baseUrl, apiKey });
-  const parsedBody = JSON.parse(body) as Parameters<typeof client.createCustomer>[0];
-  const generated = async () => {
-    const result = await client.createCustomer(parsedBody);
-    if (result.status !== 201) throw new Error(`generated client got ${result.status}`);
-  };
-  const hand = async () => {
-    const response = await fetch(`${baseUrl}/customer`, { method: "POST", headers, body: JSON.stringify(parsedBody) });
-    const data: unknown = await response.json();
-    if (response.status !== 201 || data === undefined) throw new Error(`fetch got ${response.status}`);
-  };
-  await timePerRequest(hand, 500); // warm-up of both paths
-  await timePerRequest(generated, 500);
-  const ratios: number[] = [];
-  for (let block = 0; block < 40; block++) {
-    // Alternate which goes first, so neither always runs on the heels of the other.
-    const [first, second] = block % 2 ? [hand, generated] : [generated, hand];
-    const firstTime = await timePerRequest(first, 100);
-    const secondTime = await timePerRequest(second, 100);
-    ratios.push(first === generated ? firstTime / secondTime : secondTime / firstTime);
-  }
-  return median(ratios);
-}
-
-/** The SQLite file the find and search scenarios read: `customers` customers, 5 to each searched handle. */
-async function seed(dataDir: string): Promise<string[]> {
-  const store = SqliteCrmStore.open(dataDir);
-  const made = await Promise.all(
-    Array.from({ length: customers }, (_, i) =>
-      store.createCustomer({ customSearchableCustomerFieldOne: `@user${i % handles}`, customSearchableCustomerFieldTwo: `ACME-${i}`, customNonSearchableCustomerFieldOne: "Seeded" }),
-    ),
-  );
-  await store.close();
-  return made.filter((_, i) => i % 97 === 0).map((c) => c.id); // a spread of ids to find
-}
-
 /** Every 201 must be a row. A timed run stops with requests in flight (stored, never seen answered), so
  * this sends an exact number and waits for every answer, the rows counted before and after by another
  * connection once they stop changing. */
@@ -165,19 +116,24 @@ const dataDir = mkdtempSync(join(tmpdir(), "bench-crm-"));
 const postgres = process.env.DATABASE_URL || process.env.PGHOST ? await createScratchDatabase("crm_bench", "unset DATABASE_URL and PGHOST to bench without it") : undefined;
 try {
   console.error(`seeding ${customers} customers into SQLite…`);
-  ids = await seed(dataDir);
+  ids = await seedSqlite(dataDir, customers, handles);
   const env = { DATA_DIR: dataDir };
   const crm = "dist/reference-crm/main.js";
   const bare = await startScript("a", "bare node:http (the work, no validation, no log)", "scripts/perf/bare-server.ts", env);
   const stub = await startScript("b", "reference CRM in memory", crm, { STORE: "memory" });
   const stubUnlogged = await startScript("b0", "reference CRM in memory, no request log", crm, { STORE: "memory", REQUEST_LOG: "off" });
+  const memoryMetered = { STORE: "memory", METRICS_PORT: "0" };
+  const stubMetered = await startScript("bm", "reference CRM in memory, metrics on", crm, memoryMetered);
   const fastify = await startScript("c", "Fastify 5, its default logger (same schemas, key check, handler)", "scripts/perf/fastify-server.ts", env);
   const fastifyUnlogged = await startScript("c0", "Fastify 5, no logger", "scripts/perf/fastify-server.ts", { ...env, LOG: "off" });
   const mock = await startMock();
   const prism: Target = { key: "d", name: "Prism 5.14 mock", url: mock.url, stop: mock.stop };
   const sqlite = await startScript("e", "reference CRM on SQLite (WAL)", crm, { STORE: "sqlite", ...env });
   const sqliteUnlogged = await startScript("e0", "reference CRM on SQLite, no request log", crm, { STORE: "sqlite", REQUEST_LOG: "off", ...env });
-  all.push(bare, stub, stubUnlogged, fastify, fastifyUnlogged, prism, sqlite, sqliteUnlogged);
+  const sqliteOn = { ...env, STORE: "sqlite", METRICS_PORT: "0" };
+  const sqliteMetered = await startScript("em", "reference CRM on SQLite, metrics on", crm, sqliteOn);
+  all.push(bare, stub, stubUnlogged, stubMetered, fastify, fastifyUnlogged, prism, sqlite, sqliteUnlogged);
+  all.push(sqliteMetered);
   const onPostgres: Target[] = [];
   if (postgres) {
     const pgEnv = { STORE: "postgres", DATA_DIR: dataDir, ...postgres.env };
@@ -193,13 +149,13 @@ try {
     {
       name: "findCustomer",
       status: 200,
-      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
+      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged, sqliteMetered],
       requests: () => [{ method: "GET", headers, setupRequest: (request) => ({ ...request, path: `/customer/${cycle(ids)}` }) }],
     },
     {
       name: "searchCustomers",
       status: 200,
-      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged],
+      targets: [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged, sqliteMetered],
       requests: () => [
         { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: JSON.stringify({ customSearchableCustomerFieldOne: `@user${next++ % handles}` }) }) },
       ],
@@ -226,12 +182,22 @@ try {
     for (const target of onPostgres) postgresRows.push(`| PostgreSQL rows added / 201s seen, 20,000 creates to (${target.key}) | ${await rowsAgainstCreated(target, scenarios[0]!, () => pgStore.count())} |`);
     await pgStore.close();
   }
-  const overhead = await clientOverhead(bare.url);
+  const overhead = await clientOverhead(bare.url, apiKey, body);
 
   const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number) =>
     median(runsOf(scenario, x).map((run, i) => pick(run) / pick(runsOf(scenario, y)[i]!)));
   const rps = (run: Run) => run.rps;
   const [create, find, search] = scenarios as [Scenario, Scenario, Scenario];
+  // What the metrics cost: the rate they leave, the server CPU per request they add (m against the same server).
+  const metered: [Scenario, Target, Target, string][] = [[create, stubMetered, stub, "in memory"]];
+  for (const scenario of scenarios) metered.push([scenario, sqliteMetered, sqlite, "SQLite"]);
+  const metricsCost = metered.flatMap(([s, on, off, where]) => {
+    const [rate, cpu] = [ratio(s, on, off, rps), ratio(s, on, off, (r) => r.serverCpu!)];
+    return [
+      `| ${s.name} ${on.key}/${off.key} requests/s (what the metrics leave, ${where}) | ${rate.toFixed(3)} |`,
+      `| ${s.name} ${on.key}/${off.key} server CPU µs/request (what they add, ${where}) | ${cpu.toFixed(3)} |`,
+    ];
+  });
   const lines = [
     `| operation | server | requests/s (median) | p99 ms (median) | other statuses | errors | server CPU µs/request | PostgreSQL CPU µs/request |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -254,6 +220,7 @@ try {
     `| createCustomer b/d requests/s (against Prism) | ${ratio(create, stub, prism, rps).toFixed(1)} |`,
     `| createCustomer e/a requests/s (SQLite, log on) | ${ratio(create, sqlite, bare, rps).toFixed(3)} |`,
     `| createCustomer e/e0 requests/s (what the request log leaves, SQLite) | ${ratio(create, sqlite, sqliteUnlogged, rps).toFixed(3)} |`,
+    ...metricsCost,
     ...onPostgres.flatMap((target) => [
       `| createCustomer ${target.key}/e requests/s (PostgreSQL against SQLite) | ${ratio(create, target, sqlite, rps).toFixed(3)} |`,
       `| createCustomer ${target.key}/a requests/s | ${ratio(create, target, bare, rps).toFixed(3)} |`,
