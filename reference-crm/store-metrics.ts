@@ -1,7 +1,8 @@
 // The store's side of the reference CRM's metrics: how long each call of the CrmStore interface takes, by
 // method, whatever the store (one wrapper, around every method, so a method added to the interface is
-// measured too), and the PostgreSQL pool's use, read when scraped.
-import { Gauge, Histogram, type Registry } from "prom-client";
+// measured too; counted as ../src/collected-metrics.ts says), and the PostgreSQL pool's use, read when scraped.
+import { Gauge, type Registry } from "prom-client";
+import { registerCollected, Series } from "../src/collected-metrics.js";
 import type { CrmStore } from "./stores/store.js";
 
 /** Store call buckets, in seconds: from 50 µs (SQLite reading one row) to 5 s (the pool's wait for a connection). */
@@ -36,33 +37,46 @@ function poolGauges(store: Pooled, registers: Registry[], prefix: string): void 
   });
 }
 
-/** `store`, each call timed into `<prefix>store_query_duration_seconds{method}` of `registry`. */
-export function measureStore<Store extends CrmStore>(store: Store, registry: Registry, prefix = "khoros_crm_"): Store {
-  const registers = [registry];
-  const duration = new Histogram({
-    name: `${prefix}store_query_duration_seconds`,
-    help: "Time the store takes to answer a call, by its method (a query, or a few in one transaction).",
-    labelNames: ["method"],
-    buckets: storeBuckets,
-    registers,
-  });
-  if (isPooled(store)) poolGauges(store, registers, prefix);
-  const timed = new Map<PropertyKey, (...args: unknown[]) => unknown>();
-  const timer = (method: string, call: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
+/** A method of the store, each call timed into its series (made at the first); `this` is the store, for its fields. */
+function timed(store: object, call: Function, seriesOf: () => Series) {
+  let series: Series | undefined;
+  return (...args: unknown[]) => {
     const started = performance.now();
-    const observe = () => duration.observe({ method }, (performance.now() - started) / 1000);
-    const result = call.apply(store, args); // on the store itself: its private fields are its own
+    const observe = () => (series ??= seriesOf()).observe((performance.now() - started) / 1000);
+    const result = call.apply(store, args);
     if (result instanceof Promise) result.then(observe, observe);
     else observe();
     return result;
   };
-  return new Proxy(store, {
-    get(target, name) {
-      const value: unknown = Reflect.get(target, name, target);
-      if (typeof value !== "function" || typeof name !== "string") return value;
-      let wrapped = timed.get(name);
-      if (!wrapped) timed.set(name, (wrapped = timer(name, value as (...args: unknown[]) => unknown)));
-      return wrapped;
-    },
+}
+
+/**
+ * `store`, each of its methods timed into `<prefix>store_query_duration_seconds{method}` of `registry`: one
+ * wrapper for every store, and every method of its class, so one added to the interface is measured too.
+ * Made once: an object whose own methods are the timed ones, and whose prototype is the store itself.
+ */
+export function measureStore<Store extends CrmStore>(store: Store, registry: Registry, prefix = "khoros_crm_"): Store {
+  const name = `${prefix}store_query_duration_seconds`;
+  const all: Series[] = [];
+  registerCollected([registry], {
+    name,
+    help: "Time the store takes to answer a call, by its method (a query, or a few in one transaction).",
+    type: "histogram",
+    values: () => all.flatMap((series) => series.values(name)),
+    reset: () => all.forEach((series) => series.reset()),
   });
+  if (isPooled(store)) poolGauges(store, [registry], prefix);
+  const measured = Object.create(store) as Store;
+  const chain = (proto: object | null): object[] =>
+    proto && proto !== Object.prototype ? [proto, ...chain(Object.getPrototypeOf(proto))] : [];
+  for (const proto of chain(Object.getPrototypeOf(store))) {
+    for (const [method, { value, get }] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (method === "constructor" || Object.hasOwn(measured, method)) continue;
+      if (typeof value === "function") {
+        const seriesOf = () => all[all.push(new Series({ method }, storeBuckets)) - 1]!;
+        Object.defineProperty(measured, method, { value: timed(store, value, seriesOf) });
+      } else if (get) Object.defineProperty(measured, method, { get: () => get.call(store) }); // a getter, on the store
+    }
+  }
+  return measured;
 }

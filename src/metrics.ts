@@ -1,9 +1,11 @@
-// Prometheus metrics of a server built on the kit (`khoros-crm-kit/metrics`), with prom-client: requests by
-// operation and status, a latency histogram per operation, requests in flight, and the process's own
-// metrics. A consumer of the listener's `requestLog`: each record names its operation and its route's
-// template, so no label ever holds a raw path (an id in it would make a new series per customer).
+// Prometheus metrics of a server built on the kit (`khoros-crm-kit/metrics`), served by prom-client:
+// requests by operation and status, a latency histogram per operation, requests in flight, and the process's
+// own metrics. A consumer of the listener's `requestLog`: each record names its operation and its route's
+// template, so no label ever holds a raw path (an id in it would make a new series per customer). Counted on
+// the request path with a few additions (collected-metrics.ts says why), read by prom-client when scraped.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { type MetricValue, registerCollected, Series } from "./collected-metrics.js";
 import type { RequestRecord } from "./types.js";
 
 export interface MetricsOptions {
@@ -40,38 +42,66 @@ const knownMethods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "
  */
 export const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** What is counted of one operation and method: its latency, and its responses by status. */
+interface Counted {
+  latency: Series;
+  statuses: Map<number, number>;
+}
+
 export function createMetrics({ registry, prefix = "khoros_crm_" }: MetricsOptions = {}): Metrics {
   const registers = [registry ?? new Registry()];
   if (!registry) collectDefaultMetrics({ register: registers[0] });
-  const requests = new Counter({
+  const counted = new Map<string, Map<string, Counted>>(); // by operation, then method
+  const all = () => [...counted.values()].flatMap((byMethod) => [...byMethod.values()]);
+  registerCollected(registers, {
     name: `${prefix}requests_total`,
     help: "Requests answered, by operationId (none: no operation), the route's template, method and status.",
-    labelNames: ["operation", "route", "method", "status"],
-    registers,
+    type: "counter",
+    values: () =>
+      all().flatMap(({ latency, statuses }) =>
+        [...statuses].map(([status, value]): MetricValue => ({ labels: { ...latency.labels, status }, value })),
+      ),
+    reset: () => all().forEach(({ statuses }) => statuses.clear()),
   });
-  const duration = new Histogram({
-    name: `${prefix}request_duration_seconds`,
+  const duration = `${prefix}request_duration_seconds`;
+  registerCollected(registers, {
+    name: duration,
     help: "Time from a request's arrival to its response, by operationId, route template and method.",
-    labelNames: ["operation", "route", "method"],
-    buckets: latencyBuckets,
-    registers,
+    type: "histogram",
+    values: () => all().flatMap(({ latency }) => latency.values(duration)),
+    reset: () => all().forEach(({ latency }) => latency.reset()),
   });
-  const inFlight = new Gauge({
+  let inFlight = 0;
+  new Gauge({
     name: `${prefix}requests_in_flight`,
     help: "Requests received and not answered yet.",
     registers,
+    collect() {
+      this.set(inFlight);
+    },
   });
-  const done = () => inFlight.dec();
+  /** What is counted of a response's operation and method, made at its first response. */
+  const countedOf = (operation: string, route: string, method: string): Counted => {
+    let byMethod = counted.get(operation);
+    if (!byMethod) counted.set(operation, (byMethod = new Map()));
+    let found = byMethod.get(method);
+    if (!found) {
+      found = { latency: new Series({ operation, route, method }, latencyBuckets), statuses: new Map() };
+      byMethod.set(method, found);
+    }
+    return found;
+  };
+  const done = () => inFlight--;
   return {
     registry: registers[0]!,
-    record({ operationId = noOperation, route = noOperation, method: sent, status, ms }: RequestRecord) {
-      const method = knownMethods.has(sent) ? sent : "other";
-      requests.inc({ operation: operationId, route, method, status });
-      duration.observe({ operation: operationId, route, method }, ms / 1000);
+    record({ operationId = noOperation, route = noOperation, method, status, ms }: RequestRecord) {
+      const { latency, statuses } = countedOf(operationId, route, knownMethods.has(method) ? method : "other");
+      latency.observe(ms / 1000);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     },
     countInFlight(listener) {
       return ((req: IncomingMessage, res: ServerResponse, ...rest: never[]) => {
-        inFlight.inc();
+        inFlight++;
         res.on("close", done); // answered, or the client went away: either way no longer in flight
         return listener(req, res, ...rest);
       }) as typeof listener;

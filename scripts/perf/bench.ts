@@ -1,5 +1,5 @@
 // `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
-// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … a b c …) so
+// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … c b a …) so
 // the machine's noise hits every server alike. Every server runs as in production: the reference CRM
 // compiled (`npm start`, dist/), NODE_ENV=production, each server's stdout on a file of its own. A "0"
 // after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off);
@@ -169,7 +169,9 @@ try {
   for (const scenario of scenarios) for (const target of scenario.targets) runs.set(`${scenario.name} ${target.key}`, []);
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
-      for (const target of scenario.targets) runsOf(scenario, target).push(await load(target, scenario, seconds));
+      // Every other round in reverse: a server run late in a round is slower (seen here), so none always is.
+      const order = round % 2 ? scenario.targets : [...scenario.targets].reverse();
+      for (const target of order) runsOf(scenario, target).push(await load(target, scenario, seconds));
       console.error(`round ${round} ${scenario.name}: ${scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`).join(", ")}`);
     }
   }

@@ -21,6 +21,7 @@ interface ProfileNode {
 const servers: Record<string, [script: string, env: Record<string, string>]> = {
   stub: ["dist/reference-crm/main.js", { STORE: "memory" }],
   stub0: ["dist/reference-crm/main.js", { STORE: "memory", REQUEST_LOG: "off" }],
+  stubm: ["dist/reference-crm/main.js", { STORE: "memory", METRICS_PORT: "0" }],
   sqlite: ["dist/reference-crm/main.js", { STORE: "sqlite" }],
   fastify: ["scripts/perf/fastify-server.ts", {}],
   fastify0: ["scripts/perf/fastify-server.ts", { LOG: "off" }],
