@@ -2,7 +2,7 @@
 // Node's sampling profiler (--cpu-prof), loads it with createCustomer for PROFILE_SECONDS (default 10) at
 // 50 connections on loopback, stops it, and prints the functions with the most self time, and the same
 // time by file: the project's own files by name, dependencies by package, Node's internals as one.
-//   npm run profile -- [stub|stub0|sqlite|fastify|fastify0|bare]   (default stub: the reference CRM in memory, the bench's b)
+//   npm run profile -- [stub|stub0|stubm|sqlite|fastify|fastify0|bare]   (default stub: the reference CRM in memory, the bench's b; stubm with metrics)
 // Its stdout goes to a file, as in production. The profile itself is kept in a temporary folder, named at the end.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
