@@ -11,4 +11,5 @@ const response = await handle(
     body: JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe" }),
   }),
 );
-console.log(response.status, await response.json()); // 201 { id: 'cus_…', customSearchableCustomerFieldOne: '@jane_doe', url: '…' }
+// 201 { id: 'cus_…', customSearchableCustomerFieldOne: '@jane_doe', url: '…' }
+console.log(response.status, await response.json());

@@ -1,10 +1,12 @@
 // The reference CRM as one request listener: the pages (home, docs, the agent's customer page) and the API
-// (generated server stub + handlers), both under the base path of the CRM's public URL. Whatever is
-// neither gets the API's 404 or 405, in the contract's error shape.
+// (generated server stub + handlers), both under the base path of the CRM's public URL; the health probes
+// (health.ts) and Khoros's failure events (events/) at their own paths. Whatever is none of them gets the
+// API's 404 or 405, in the contract's error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequestListener, type Handlers, type ListenerOptions } from "../generated/server.js";
 import { createEventsReceiver, type EventsSettings } from "./events/receiver.js";
 import { createHandlers } from "./handlers.js";
+import { createHealth } from "./health.js";
 import { createPages } from "./pages.js";
 import type { CrmStore } from "./stores/store.js";
 
@@ -17,18 +19,23 @@ export interface CrmOptions extends Omit<ListenerOptions<Handlers>, "handlers" |
   docsHtml?: Buffer;
   /** Receive Khoros's failure events (its Notifications API) at their path, outside the base path. */
   events?: Pick<EventsSettings, "token" | "path">;
+  /** True from SIGTERM on: GET /readyz then answers 503 while in-flight requests finish. */
+  isDraining?: () => boolean;
 }
 
 export function createCrmListener(options: CrmOptions) {
-  const { store, publicUrl, keyInShell = "$KEY", docsHtml, events, ...apiOptions } = options;
+  const { store, publicUrl, keyInShell = "$KEY", docsHtml, events, isDraining, ...apiOptions } = options;
+  const { log, requestLog } = apiOptions;
   const basePath = new URL(publicUrl).pathname.replace(/\/+$/, "");
   const api = createRequestListener({ ...apiOptions, basePath, handlers: createHandlers({ store, publicUrl }) });
-  const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log: apiOptions.log, requestLog: apiOptions.requestLog });
-  const { log, requestLog } = apiOptions;
+  const pages = createPages({ store, publicUrl, keyInShell, docsHtml, log, requestLog });
+  const health = createHealth({ store, isDraining });
   const receiver = events && createEventsReceiver({ store, ...events, log, requestLog });
-  // The events' one path first, if on; then the API (most requests are Khoros's); what it does not know goes
-  // to the pages, and what they do not know back to the API, which answers it with the contract's 404.
+  // The probes' two paths and the events' one first (string compares); then the API (most requests are
+  // Khoros's); what it does not know goes to the pages, and what they do not know back to the API, which
+  // answers it with the contract's 404.
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (!receiver?.(req, res)) api(req, res, () => pages(req, res) || api(req, res));
+    if (health(req, res) || receiver?.(req, res)) return;
+    api(req, res, () => pages(req, res) || api(req, res));
   };
 }

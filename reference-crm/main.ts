@@ -1,74 +1,71 @@
-// `npm start`: the reference CRM. The API from the generated server stub, the agent pages, and the docs.
-//   PORT        port to listen on (default 3000; 0 picks a free one)
-//   HOST        interface to listen on (default 127.0.0.1)
-//   API_KEY     accepted keys, comma-separated (rotation); when unset, one random key is made once and
-//               kept in DATA_DIR/api-key, so that it survives restarts
-//   PUBLIC_URL  where Khoros and agents reach it, the instanceUrl to register in Khoros (default
-//               http://HOST:PORT); its path, such as /api/v1, is the base path of the API and the pages
-//   STORE       sqlite (default), memory, or postgres (DATABASE_URL, else the standard PG* variables)
-//   DATA_DIR    where SQLite keeps its file and the generated key lives (default ./data)
-//   WORKERS     server processes on the one port (default 1); more than one needs STORE=postgres
-//   REQUEST_LOG off: no line per request
-//   DOCS_FILE   the rendered docs served at /docs (default docs/index.html, which `npm run build` makes)
-//   KHOROS_EVENTS_TOKEN  receive Khoros's error-custom-crm events, sent with this bearerToken; off unless set
-//   KHOROS_EVENTS_PATH   where Khoros posts them, from the host's root (default /khoros/events)
-// Prints what to register in Khoros on every start, then one line per request (JSON when not on a terminal).
+// `npm start`: the reference CRM. The API from the generated server stub, the agent pages, and the docs; its
+// settings (environment variables) in settings.ts. Prints what to register in Khoros on every start, then one
+// line per request (JSON when not on a terminal).
 import cluster from "node:cluster";
-import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { relative, resolve } from "node:path";
-import { createHttpServer, stopGracefully } from "../generated/server.js";
-import { keptKey, keyFile } from "./api-key.js";
+import { createHttpServer, type RequestRecord, stopGracefully } from "../generated/server.js";
+import { createMetrics, type Metrics } from "../src/metrics.js";
+import { keptKey } from "./api-key.js";
 import { createCrmListener } from "./app.js";
-import { defaultEventsPath } from "./events/receiver.js";
-import { createRequestLog } from "./request-log.js";
-import { dataDirOf, openStore, UnknownStoreError } from "./stores/registry.js";
+import {
+  answerPrimaryScrapes,
+  createMetricsServer,
+  type Scrape,
+  scrapeRegistry,
+  scrapeWorkers,
+} from "./metrics-server.js";
+import { createRequestLog, type RequestLog } from "./request-log.js";
+import { measureStore } from "./store-metrics.js";
+import type { CrmStore } from "./stores/store.js";
+import {
+  apiKeys,
+  checkSettings,
+  dataDir,
+  drainSeconds,
+  eventsPath,
+  eventsToken,
+  host,
+  loadDocs,
+  metricsPort,
+  port,
+  StartError,
+  storeKind,
+  workers,
+} from "./settings.js";
+import { openStore, UnknownStoreError } from "./stores/registry.js";
 
-/** A failure to start, said in one line: no stack. */
-class StartError extends Error {}
+/** True from the first SIGINT or SIGTERM on: readiness fails while the process stops. */
+let draining = false;
 
-const host = process.env.HOST ?? "127.0.0.1";
-const port = Number(process.env.PORT ?? 3000);
-const dataDir = dataDirOf();
-const storeKind = process.env.STORE || "sqlite";
-const workers = Number(process.env.WORKERS || 1);
-const eventsToken = process.env.KHOROS_EVENTS_TOKEN || undefined;
-const eventsPath = process.env.KHOROS_EVENTS_PATH || defaultEventsPath;
-
-/** The accepted keys, what to register in Khoros, and how a shell gets the key (for the home page). */
-function apiKeys(): { apiKeys: Record<string, string>; register: string; keyInShell: string } {
-  const given = (process.env.API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);
-  if (given.length > 0) {
-    return { apiKeys: Object.fromEntries(given.map((key, i) => [`key-${i + 1}`, key])), register: "one of the keys in API_KEY", keyInShell: "$API_KEY" };
-  }
-  const key = keptKey(dataDir);
-  const relativeFile = relative(process.cwd(), keyFile(dataDir));
-  const file = relativeFile.startsWith("..") ? keyFile(dataDir) : relativeFile;
-  return { apiKeys: { kept: key }, register: `${key} (kept in ${file}; set API_KEY to choose your own)`, keyInShell: `$(cat ${file})` };
-}
-
-/** The rendered docs page (`npm run build` or `npm run docs` makes it); undefined, said in one line, when missing. */
-function loadDocs(): Buffer | undefined {
-  const file = resolve(process.env.DOCS_FILE || "docs/index.html");
-  if (existsSync(file)) return readFileSync(file);
-  console.error(`docs unavailable at /docs: no ${relative(process.cwd(), file)} (npm run docs makes it)`);
-  return undefined;
-}
-
-function listen(server: ReturnType<typeof createHttpServer>): Promise<number> {
+function listen(server: ReturnType<typeof createHttpServer>, at = port, variable = "PORT"): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("listening", () => resolve((server.address() as AddressInfo).port));
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         new StartError(
           error.code === "EADDRINUSE"
-            ? `Port ${port} on ${host} is in use: stop what uses it, or start on another port, e.g. PORT=${port + 1} npm start.`
-            : `Cannot listen on ${host}:${port}: ${error.message}`,
+            ? `Port ${at} on ${host} is in use: stop what uses it, or start on another port, ` +
+                `e.g. ${variable}=${at + 1} npm start.`
+            : `Cannot listen on ${host}:${at}: ${error.message}`,
         ),
       ),
     );
-    server.listen(port, host);
+    server.listen(at, host);
   });
+}
+
+/** GET /metrics on METRICS_PORT; its URL. */
+async function serveMetrics(scrape: Scrape): Promise<string> {
+  return `http://${host}:${await listen(createMetricsServer(scrape), metricsPort, "METRICS_PORT")}/metrics`;
+}
+
+/** The request log and the metrics, each told of every response. */
+function tellBoth(log?: RequestLog, metrics?: Metrics): ((record: RequestRecord) => void) | undefined {
+  if (!log || !metrics) return log ?? metrics?.record;
+  return (record) => {
+    log(record);
+    metrics.record(record);
+  };
 }
 
 /** A server process that listens, as it tells the primary when there are workers. */
@@ -77,22 +74,36 @@ interface Ready {
   where: string;
   register: string;
   requestLogged: boolean;
+  /** Where GET /metrics is served, when METRICS_PORT is set. */
+  metricsUrl?: string;
 }
 
 /** What to register in Khoros and where the docs are, said on every start (by the primary when there are workers). */
-function sayReady({ url, where, register, requestLogged }: Ready): void {
+function sayReady({ url, where, register, requestLogged, metricsUrl }: Ready): void {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
-  console.log(`reference CRM listening on ${url}${workers > 1 ? ` · ${workers} workers` : ""} · customers and cases ${where}`);
+  console.log(
+    `reference CRM listening on ${url}${workers > 1 ? ` · ${workers} workers` : ""} · customers and cases ${where}`,
+  );
   console.log(`register it in Khoros Marketing: instanceUrl ${publicUrl} · authHeaderValue ${register}`);
   const events = `notificationUri ${new URL(eventsPath, publicUrl)} · bearerToken as in KHOROS_EVENTS_TOKEN`;
   if (eventsToken) console.log(`subscribe in Khoros to error-custom-crm: ${events}`);
-  console.log(`docs at ${publicUrl}/docs · ${requestLogged ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"} · Ctrl-C stops it`);
+  if (metricsUrl) console.log(`metrics at ${metricsUrl} · health at ${url}/healthz and ${url}/readyz`);
+  console.log(
+    `docs at ${publicUrl}/docs · ` +
+      `${requestLogged ? "one line per request below" : "requests not logged (REQUEST_LOG=off)"}` +
+      " · Ctrl-C stops it",
+  );
 }
 
-/** One server process: the store, the listener, a graceful stop. */
+/** One server process: the store, the listener, a graceful stop; metrics when METRICS_PORT is set. */
 async function serve(): Promise<void> {
   const { apiKeys: keys, register, keyInShell } = apiKeys();
-  const { store, where } = await openStore();
+  const metrics = metricsPort === undefined ? undefined : createMetrics();
+  // Without workers, this process serves its metrics; a worker answers the primary's scrapes.
+  const metricsUrl = metrics && cluster.isPrimary ? await serveMetrics(scrapeRegistry(metrics.registry)) : undefined;
+  if (metrics && cluster.isWorker) answerPrimaryScrapes(metrics.registry);
+  const opened = await openStore();
+  const store = metrics ? measureStore(opened.store, metrics.registry) : opened.store;
   const server = createHttpServer();
   const listening = await listen(server).catch(async (error: unknown) => {
     await store.close();
@@ -102,16 +113,27 @@ async function serve(): Promise<void> {
   const publicUrl = (process.env.PUBLIC_URL ?? url).replace(/\/+$/, "");
   const docsHtml = loadDocs();
   const requestLog = process.env.REQUEST_LOG === "off" ? undefined : createRequestLog();
+  const told = tellBoth(requestLog, metrics);
+  const isDraining = () => draining;
   const events = eventsToken ? { token: eventsToken, path: eventsPath } : undefined;
-  const listener = createCrmListener({ store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog, events });
-  server.on("request", listener);
-  const ready: Ready = { url, where, register, requestLogged: Boolean(requestLog) };
+  const settings = { store, publicUrl, keyInShell, docsHtml, apiKeys: keys, requestLog: told, isDraining, events };
+  const listener = createCrmListener(settings);
+  server.on("request", metrics ? metrics.countInFlight(listener) : listener);
+  const ready: Ready = { url, where: opened.where, register, requestLogged: Boolean(requestLog), metricsUrl };
   if (cluster.isPrimary) sayReady(ready);
   else process.send!({ ready });
+  stopOnSignals(server, store, requestLog);
+}
 
+/** SIGINT or SIGTERM: readiness fails; stop accepting, finish the requests in flight, close the store, exit. */
+function stopOnSignals(server: ReturnType<typeof createHttpServer>, store: CrmStore, requestLog?: RequestLog): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      if (draining) return; // already stopping (a worker gets Ctrl-C's SIGINT, then the primary's SIGTERM)
+      draining = true;
       const stopped = async () => {
+        // Readiness fails at once; a SIGTERM (an orchestrator's) goes on serving for DRAIN_SECONDS, Ctrl-C does not.
+        if (signal === "SIGTERM") await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
         await stopGracefully(server);
         await store.close();
       };
@@ -134,13 +156,15 @@ async function serve(): Promise<void> {
  * Several server processes on one port (node:cluster): each its own store's connections to the one
  * PostgreSQL. One that dies is replaced; SIGINT or SIGTERM stops them all, each finishing its requests.
  */
-function superviseWorkers(): void {
-  if (storeKind !== "postgres") throw new StartError(`WORKERS=${workers} needs STORE=postgres: a ${storeKind} store belongs to one process.`);
+async function superviseWorkers(): Promise<void> {
+  if (storeKind !== "postgres")
+    throw new StartError(`WORKERS=${workers} needs STORE=postgres: a ${storeKind} store belongs to one process.`);
   if (!process.env.API_KEY?.trim()) keptKey(dataDir); // made once, before the workers read it
+  const metricsUrl = metricsPort === undefined ? undefined : await serveMetrics(scrapeWorkers());
   let ready = 0;
   let stopping = false;
   cluster.on("message", (_worker, message: { ready?: Ready }) => {
-    if (message.ready && ++ready === workers) sayReady(message.ready);
+    if (message.ready && ++ready === workers) sayReady({ ...message.ready, metricsUrl });
   });
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) return;
@@ -162,9 +186,8 @@ function superviseWorkers(): void {
 }
 
 try {
-  if (!Number.isInteger(workers) || workers < 1) throw new StartError(`WORKERS must be a whole number from 1, not ${process.env.WORKERS}.`);
-  if (!eventsPath.startsWith("/")) throw new StartError(`KHOROS_EVENTS_PATH must start with /, not ${eventsPath}.`);
-  if (cluster.isPrimary && workers > 1) superviseWorkers();
+  checkSettings();
+  if (cluster.isPrimary && workers > 1) await superviseWorkers();
   else await serve();
 } catch (error) {
   const oneLine = error instanceof StartError || error instanceof UnknownStoreError;

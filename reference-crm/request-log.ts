@@ -28,8 +28,10 @@ export function requestLine(record: RequestRecord, time = Date.now()): string {
   const agent = record.header("x-sf-user-email");
   const operation = record.operationId ? `,"operationId":${JSON.stringify(record.operationId)}` : "";
   return (
-    `{"level":30,"time":${time},"pid":${process.pid},"req":{"id":${JSON.stringify(record.requestId)},"method":${JSON.stringify(record.method)},` +
-    `"url":${JSON.stringify(record.path)}},"res":{"statusCode":${record.status}},"responseTime":${Math.round(record.ms * 10) / 10}` +
+    `{"level":30,"time":${time},"pid":${process.pid},` +
+    `"req":{"id":${JSON.stringify(record.requestId)},"method":${JSON.stringify(record.method)},` +
+    `"url":${JSON.stringify(record.path)}},"res":{"statusCode":${record.status}},` +
+    `"responseTime":${Math.round(record.ms * 10) / 10}` +
     `${operation}${agent ? `,"agent":${JSON.stringify(agent)}` : ""}}\n`
   );
 }
@@ -40,7 +42,16 @@ function prettySink(): LineSink | undefined {
   try {
     const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty");
     const pretty = prettyFactory({ ignore: "pid,hostname", singleLine: true, colorize: true });
-    return { write: (text) => process.stdout.write(text.split("\n").filter(Boolean).map((line) => pretty(line)).join("")) };
+    return {
+      write: (text) =>
+        process.stdout.write(
+          text
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => pretty(line))
+            .join(""),
+        ),
+    };
   } catch {
     return undefined;
   }

@@ -26,15 +26,28 @@ describe("the records", () => {
       const crmCase = flat("Case");
       const { created, lastUpdated, interactions, status, url } = crmCase.properties;
       expect(crmCase.closed).toBe(true);
-      expect(crmCase.required.sort()).toEqual(
-        ["created", "customerId", "description", "id", "lastUpdated", "number", "status", "title", "url"],
-      );
+      expect(crmCase.required.sort()).toEqual([
+        "created",
+        "customerId",
+        "description",
+        "id",
+        "lastUpdated",
+        "number",
+        "status",
+        "title",
+        "url",
+      ]);
       expect(status!.enum).toEqual(["open", "closed"]);
       expect([created!.format, lastUpdated!.format]).toEqual(["date-time", "date-time"]);
       expect(url!.format).toBeUndefined(); // the vendor gives the case's url no uri format
-      expect(interactions!.items!.required.sort()).toEqual(
-        ["body", "contentType", "created", "linkUrl", "service", "serviceId"],
-      );
+      expect(interactions!.items!.required.sort()).toEqual([
+        "body",
+        "contentType",
+        "created",
+        "linkUrl",
+        "service",
+        "serviceId",
+      ]);
       expect(Object.keys(crmCase.properties)).toEqual(expect.arrayContaining(caseFields));
     },
   );
@@ -44,9 +57,11 @@ describe("the records", () => {
       "or null",
     () => {
       const accountNumbers = requestBody("bestmatchCustomers").properties.accountNumbers!;
-      expect(accountNumbers.oneOf!.map((option) => [option.type, option.items?.type])).toEqual(
-        [["string", undefined], ["array", "string"], ["null", undefined]],
-      );
+      expect(accountNumbers.oneOf!.map((option) => [option.type, option.items?.type])).toEqual([
+        ["string", undefined],
+        ["array", "string"],
+        ["null", undefined],
+      ]);
     },
   );
 });
@@ -88,17 +103,22 @@ describe("Khoros's tolerance (2.2.0)", () => {
     }
   });
 
-  it(
-    'an interaction requires what the vendor requires and does not call optional: not linkUrl ("when available")',
-    () => {
-      expect(objectOf(at("createCase", "interactions")).required.sort()).toEqual(
-        ["body", "contentType", "created", "service", "serviceId"],
-      );
-      expect(objectOf(at("createCase", "interactions.author")).required.sort()).toEqual(
-        ["brandOwned", "handle", "name", "service", "serviceId"],
-      );
-    },
-  );
+  it('an interaction requires what the vendor requires, and not linkUrl ("when available")', () => {
+    expect(objectOf(at("createCase", "interactions")).required.sort()).toEqual([
+      "body",
+      "contentType",
+      "created",
+      "service",
+      "serviceId",
+    ]);
+    expect(objectOf(at("createCase", "interactions.author")).required.sort()).toEqual([
+      "brandOwned",
+      "handle",
+      "name",
+      "service",
+      "serviceId",
+    ]);
+  });
 
   it("createCase names its customer by customerId or customId, one of them required", () => {
     const body = requestBody("createCase");
@@ -115,16 +135,13 @@ describe("Khoros's tolerance (2.2.0)", () => {
 });
 
 describe("custom fields, declared once", () => {
-  it(
-    "each carries x-searchable, x-label and x-field-type, and the meta operation's answer is generated from them",
-    () => {
-      expect(Object.keys(objectStructures).sort()).toEqual(["case", "customer"]);
-      expect(objectStructures.customer.fields.map((f) => f.name)).toEqual(customerFields);
-      expect(objectStructures.case.fields.map((f) => f.name)).toEqual(caseFields);
-      // only customer fields are searchable
-      expect(objectStructures.case.fields.every((f) => !f.searchable)).toBe(true);
-    },
-  );
+  it("each carries x-searchable, x-label and x-field-type; the meta operation's response is made from them", () => {
+    expect(Object.keys(objectStructures).sort()).toEqual(["case", "customer"]);
+    expect(objectStructures.customer.fields.map((f) => f.name)).toEqual(customerFields);
+    expect(objectStructures.case.fields.map((f) => f.name)).toEqual(caseFields);
+    // only customer fields are searchable
+    expect(objectStructures.case.fields.every((f) => !f.searchable)).toBe(true);
+  });
 
   it("the searchCustomers body is the searchable customer fields", () => {
     const searchable = objectStructures.customer.fields.filter((f) => f.searchable).map((f) => f.name);
@@ -134,9 +151,10 @@ describe("custom fields, declared once", () => {
   it("the meta operation's examples are exactly what the spec's fields generate", () => {
     const answer = model.response(model.operation("defineObjectStructures"), 200)!.content;
     const examples = answer["application/json"]!.examples;
-    expect(Object.values(examples).map((example) => model.example(example))).toEqual(
-      [objectStructures.customer, objectStructures.case],
-    );
+    expect(Object.values(examples).map((example) => model.example(example))).toEqual([
+      objectStructures.customer,
+      objectStructures.case,
+    ]);
     expect(firstExample(answer["text/plain"]!)).toBe(objectStructures.customer.fields.map((f) => f.name).join("\n"));
   });
 });

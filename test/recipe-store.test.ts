@@ -1,7 +1,8 @@
 // The recipe "Add a store" of guide/change-the-contract.md, applied to a throw-away copy of the project: a
 // store module of its own in reference-crm/stores/, an entry for it in the registry of stores
-// (reference-crm/stores/registry.ts) and in the stores the conformance suite runs against. The copy's conformance suite then passes for it,
-// and the copy's reference CRM starts on it by its STORE name and keeps what it is sent.
+// (reference-crm/stores/registry.ts) and in the stores the conformance suite runs against. The copy's
+// conformance suite then passes for it, and the copy's reference CRM starts on it by its STORE name and keeps
+// what it is sent.
 import { execFile } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +27,8 @@ function edit(copy: ProjectCopy, file: string, anchor: string, replacement: stri
   writeFileSync(path, text.replace(anchor, replacement));
 }
 
+/** Where the conformance suite lists the stores it runs against. */
+const suite = "test/support/stores-under-test.ts";
 let copy: ProjectCopy;
 
 beforeAll(async () => {
@@ -45,21 +48,23 @@ beforeAll(async () => {
     copy,
     registry,
     "  memory: async",
-    '  "throw-away": async () => ({ store: new ThrowAwayCrmStore(), where: "in a throw-away store" }),\n  memory: async',
+    '  "throw-away": async () => ({ store: new ThrowAwayCrmStore(), where: "in a throw-away store" }),\n' +
+      "  memory: async",
   );
   // Step 3: one more store under test in the conformance suite.
-  const sqliteImport = 'import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";\n';
+  const sqliteImport = 'import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";\n';
   edit(
     copy,
-    "test/store-conformance.test.ts",
+    suite,
     sqliteImport,
-    `${sqliteImport}import { ThrowAwayCrmStore } from "../reference-crm/stores/throw-away.js";\n`,
+    `${sqliteImport}import { ThrowAwayCrmStore } from "../../reference-crm/stores/throw-away.js";\n`,
   );
   edit(
     copy,
-    "test/store-conformance.test.ts",
-    "const storesUnderTest: StoreUnderTest[] = [\n",
-    'const storesUnderTest: StoreUnderTest[] = [\n  { name: "throw-away", open: async () => new ThrowAwayCrmStore(), cleanUp: async () => {} },\n',
+    suite,
+    "export const storesUnderTest: StoreUnderTest[] = [\n",
+    "export const storesUnderTest: StoreUnderTest[] = [\n" +
+      '  { name: "throw-away", open: async () => new ThrowAwayCrmStore(), cleanUp: async () => {} },\n',
   );
 }, 90_000);
 
@@ -67,7 +72,7 @@ afterAll(() => copy?.remove());
 
 describe("a store added by the recipe", () => {
   it("type-checks against the CrmStore interface, as the registry and the conformance suite use it", () => {
-    expect(copy.typecheck(["reference-crm/stores/registry.ts", "test/store-conformance.test.ts"])).toEqual([]);
+    expect(copy.typecheck(["reference-crm/stores/registry.ts", suite])).toEqual([]);
   });
 
   it("passes the store conformance suite", async () => {
@@ -77,18 +82,13 @@ describe("a store added by the recipe", () => {
     );
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [
-        join(copy.root, "node_modules/vitest/vitest.mjs"),
-        "run",
-        "test/store-conformance.test.ts",
-        "--reporter=verbose",
-      ],
+      [join(copy.root, "node_modules/vitest/vitest.mjs"), "run", "test/store-conformance", "--reporter=verbose"],
       { cwd: copy.root, env: { ...env, NO_COLOR: "1" }, timeout: 120_000 },
     );
     const ofTheNewStore = stdout.split("\n").filter((line) => line.includes("the 'throw-away' store"));
     expect(ofTheNewStore.length).toBeGreaterThanOrEqual(10);
     expect(ofTheNewStore.filter((line) => !line.trimStart().startsWith("✓"))).toEqual([]);
-    expect(stdout).toMatch(/Test Files +1 passed/);
+    expect(stdout).toMatch(/Test Files +3 passed/);
   }, 150_000);
 
   it("is what the reference CRM runs on with its STORE name", async () => {

@@ -48,14 +48,23 @@ afterAll(() => {
 });
 
 describe("a searchable custom field added to the spec", () => {
-  it("is accepted by the regenerated validators of every body that carries customer fields, which still check its type", async () => {
+  it("is accepted by the regenerated validators of every body with customer fields, which check its type", async () => {
     const validators = (await import(join(copy.root, "generated/validators.ts"))) as Record<string, Validate>;
     for (const body of ["createCustomerBody", "updateCustomerBody", "searchCustomersBody"]) {
       expect(validators[body]!({ loyaltyTier: "gold" }), body).toBe(true);
       expect(validators[body]!({ loyaltyTier: 3 }), body).toBe(false);
-      expect(validators[body]!.errors, body).toContainEqual(expect.objectContaining({ keyword: "type", instancePath: "/loyaltyTier" }));
+      expect(validators[body]!.errors, body).toContainEqual(
+        expect.objectContaining({ keyword: "type", instancePath: "/loyaltyTier" }),
+      );
       // Its input form: a list value's value or name, or null (not sent); nothing else.
-      expect([validators[body]!({ loyaltyTier: "Silver" }), validators[body]!({ loyaltyTier: null }), validators[body]!({ loyaltyTier: "bronze" })], body).toEqual([true, true, false]);
+      expect(
+        [
+          validators[body]!({ loyaltyTier: "Silver" }),
+          validators[body]!({ loyaltyTier: null }),
+          validators[body]!({ loyaltyTier: "bronze" }),
+        ],
+        body,
+      ).toEqual([true, true, false]);
     }
   });
 
@@ -68,7 +77,8 @@ describe("a searchable custom field added to the spec", () => {
         'import type { components } from "./types.js";',
         'const request: components["schemas"]["CreateCustomerRequest"] = { loyaltyTier: "gold" };',
         'void createClient({ baseUrl: "http://x", apiKey: "k" }).searchCustomers({ loyaltyTier: "gold" });',
-        'const find: Handlers["findCustomer"] = ({ path }) => ({ status: 200, body: { id: path.id, url: "u", loyaltyTier: "gold" } });',
+        'const find: Handlers["findCustomer"] = ({ path }) =>',
+        '  ({ status: 200, body: { id: path.id, url: "u", loyaltyTier: "gold" } });',
         "// @ts-expect-error the new field is a string",
         "const wrong: components['schemas']['CreateCustomerRequest'] = { loyaltyTier: 1 };",
         "void [request, find, wrong];",
@@ -77,17 +87,33 @@ describe("a searchable custom field added to the spec", () => {
     expect(copy.typecheck(["generated/uses-new-field.ts"])).toEqual([]);
   });
 
-  it("reaches Khoros's admin screen, search and an existing database, through the regenerated reference CRM", async () => {
+  it("reaches Khoros's admin screen, search and an existing database, via the regenerated reference CRM", async () => {
     const server = await copy.start("reference-crm/main.ts", { API_KEY: "k", STORE: "sqlite", DATA_DIR: dataDir });
     const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${server.url}${path}`, { method, headers: { Authorization: "k", "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { Authorization: "k", "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     try {
       const meta = (await (await call("GET", "/meta/object/customer")).json()) as { fields: { name: string }[] };
-      expect(meta.fields).toContainEqual({ name: "loyaltyTier", searchable: true, label: "Loyalty tier", type: "single_sel_list", listValues: loyaltyTier["x-list-values"] });
+      expect(meta.fields).toContainEqual({
+        name: "loyaltyTier",
+        searchable: true,
+        label: "Loyalty tier",
+        type: "single_sel_list",
+        listValues: loyaltyTier["x-list-values"],
+      });
       const created = (await (await call("POST", "/customer", { loyaltyTier: "Gold" })).json()) as { id: string };
-      const found = (await (await call("POST", "/customers", { loyaltyTier: "gold" })).json()) as { id: string; loyaltyTier: string }[];
+      const found = (await (await call("POST", "/customers", { loyaltyTier: "gold" })).json()) as {
+        id: string;
+        loyaltyTier: string;
+      }[];
       expect(found).toEqual([expect.objectContaining({ id: created.id, loyaltyTier: "Gold" })]);
-      expect(await (await call("GET", `/customer/${existingId}`)).json()).toMatchObject({ id: existingId, customSearchableCustomerFieldOne: "kept" });
+      expect(await (await call("GET", `/customer/${existingId}`)).json()).toMatchObject({
+        id: existingId,
+        customSearchableCustomerFieldOne: "kept",
+      });
     } finally {
       await server.process.stop();
     }

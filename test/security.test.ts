@@ -16,7 +16,15 @@ describe("API key check", () => {
   it("finds each key, and refuses near misses, prefixes and other lengths", () => {
     const check = createKeyChecker(keys);
     for (const [id, key] of Object.entries(keys)) expect(check(key)).toBe(id);
-    for (const guess of ["k-first-012345678", "k-first-01234567890", "K-first-0123456789", "", "k", undefined, ["k-first-0123456789"]]) {
+    for (const guess of [
+      "k-first-012345678",
+      "k-first-01234567890",
+      "K-first-0123456789",
+      "",
+      "k",
+      undefined,
+      ["k-first-0123456789"],
+    ]) {
       expect(check(guess as string)).toBeUndefined();
     }
   });
@@ -52,23 +60,39 @@ describe("answers and logs", () => {
 
   it("never logs an API key, presented or configured, and never answers with internals", async () => {
     const responses = await Promise.all([
-      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: apiKeys.primary, "Content-Type": "application/json" }, body: "{}" }),
-      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: "presented-wrong-key-7f3a", "Content-Type": "application/json" }, body: "{}" }),
-      fetch(`${crm.url}/customer`, { method: "POST", headers: { Authorization: apiKeys.rotated, "Content-Type": "application/json" }, body: "{" }),
+      fetch(`${crm.url}/customer`, {
+        method: "POST",
+        headers: { Authorization: apiKeys.primary, "Content-Type": "application/json" },
+        body: "{}",
+      }),
+      fetch(`${crm.url}/customer`, {
+        method: "POST",
+        headers: { Authorization: "presented-wrong-key-7f3a", "Content-Type": "application/json" },
+        body: "{}",
+      }),
+      fetch(`${crm.url}/customer`, {
+        method: "POST",
+        headers: { Authorization: apiKeys.rotated, "Content-Type": "application/json" },
+        body: "{",
+      }),
     ]);
     expect(responses.map((r) => r.status)).toEqual([500, 401, 400]);
     const bodies = await Promise.all(responses.map((r) => r.text()));
     for (const body of bodies) expect(body).not.toMatch(/sqlite|\/var\/lib|Error:|at |test-key/);
     expect(crm.logs.map((entry) => entry.message)).toEqual(["The handler threw."]);
     expect(JSON.stringify(crm.logs)).toContain("/var/lib/crm/data.sqlite"); // the details go to the log…
-    for (const key of [apiKeys.primary, apiKeys.rotated, "presented-wrong-key-7f3a"]) expect(JSON.stringify(crm.logs)).not.toContain(key); // …keys never
+    for (const key of [apiKeys.primary, apiKeys.rotated, "presented-wrong-key-7f3a"])
+      expect(JSON.stringify(crm.logs)).not.toContain(key); // …keys never
   });
 
-  it.each(["/customer", "/agent/customers/cus_x", "/docs", "/", "/nowhere"])("GET %s carries nosniff and no X-Powered-By", async (path) => {
-    const response = await fetch(`${crm.url}${path}`);
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.has("x-powered-by")).toBe(false);
-  });
+  it.each(["/customer", "/agent/customers/cus_x", "/docs", "/", "/nowhere"])(
+    "GET %s carries nosniff and no X-Powered-By",
+    async (path) => {
+      const response = await fetch(`${crm.url}${path}`);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.has("x-powered-by")).toBe(false);
+    },
+  );
 });
 
 describe("the customer page", () => {
@@ -79,12 +103,26 @@ describe("the customer page", () => {
   });
   afterAll(() => crm.close());
 
-  const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
-  const hostile = fc.string({ unit: fc.constantFrom("<", ">", "&", '"', "'", "/", "=", "s", "c", "r", "i", "p", "t", " ", "é", "\n"), maxLength: 30 });
+  const escape = (s: string) =>
+    s
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+      .replaceAll("'", "&#39;");
+  const hostile = fc.string({
+    unit: fc.constantFrom("<", ">", "&", '"', "'", "/", "=", "s", "c", "r", "i", "p", "t", " ", "é", "\n"),
+    maxLength: 30,
+  });
 
   it("escapes every field, whatever it holds", async () => {
     const client = createClient({ baseUrl: crm.url, apiKey: apiKeys.primary });
-    const fields = fc.record(Object.fromEntries(customerFieldNames.map((name) => [name, hostile])) as Record<keyof CustomerFields, fc.Arbitrary<string>>);
+    const fields = fc.record(
+      Object.fromEntries(customerFieldNames.map((name) => [name, hostile])) as Record<
+        keyof CustomerFields,
+        fc.Arbitrary<string>
+      >,
+    );
     await fc.assert(
       fc.asyncProperty(fields, async (sent) => {
         const created = await client.createCustomer(sent);
@@ -102,11 +140,16 @@ describe("the customer page", () => {
 
 describe("runtime dependencies", () => {
   it("are pinned, and guide/robustness.md lists each with the reason it is there", () => {
-    const manifest = JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     const guide = readFileSync(`${projectRoot}/guide/robustness.md`, "utf8");
     const section = guide.slice(guide.indexOf("## Runtime dependencies"));
     const listed = Object.fromEntries(
-      [...section.matchAll(/^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map(([, name, version, why]) => [name, { version: version!.trim(), why: why!.trim() }]),
+      [...section.matchAll(/^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map(([, name, version, why]) => [
+        name,
+        { version: version!.trim(), why: why!.trim() },
+      ]),
     );
     expect(Object.keys(listed).sort()).toEqual(Object.keys(manifest.dependencies).sort());
     for (const [name, version] of Object.entries(manifest.dependencies)) {

@@ -1,5 +1,6 @@
 // The server stub's rules (guide/implement-your-crm.md, "What the runtime does for every request"), each
-// checked for status, headers and the whole body, in application/json and in text/plain; and the body limit held while a chunked body streams in.
+// checked for status, headers and the whole body, in application/json and in text/plain; and the body limit
+// held while a chunked body streams in.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorBody } from "../generated/server.js";

@@ -136,6 +136,8 @@ export class MemoryCrmStore implements CrmStore {
     return this.#customers.size;
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   #newestFirst(): StoredCustomer[] {

@@ -21,7 +21,11 @@ const newCaseColumns = shared.caseColumns.filter((column) => column !== "number"
 const customerRowColumns = ["id", ...shared.customerColumns];
 /** What a customer or a case is read from; interactions as JSON text, as SQLite keeps them. */
 const customerSelect = ["id", ...customerFieldNames].map(shared.quote).join(", ");
-const caseSelect = shared.caseColumns.map((column) => (column === "interactions" ? `${shared.quote(column)}::text AS ${shared.quote(column)}` : shared.quote(column))).join(", ");
+const caseSelect = shared.caseColumns
+  .map((column) =>
+    column === "interactions" ? `${shared.quote(column)}::text AS ${shared.quote(column)}` : shared.quote(column),
+  )
+  .join(", ");
 const keys = searchableCustomerFields.map((field) => shared.quote(shared.keyColumn(field)));
 
 /** Customers, given as one array per column. */
@@ -35,18 +39,22 @@ const statements = {
   customerExists: "SELECT 1 FROM customers WHERE id = $1",
   countCustomers: "SELECT count(*) AS n FROM customers",
   // $1: the facts. A customer's score is how many of them equal one of its keys.
-  bestMatch: `SELECT ${customerSelect} FROM customers WHERE ${keys.map((key) => `${key} = ANY($1::text[])`).join(" OR ") || "false"}
-    ORDER BY (SELECT count(*) FROM unnest($1::text[]) AS fact WHERE fact IN (${keys.join(", ") || "NULL"})) DESC, id DESC LIMIT $2`,
+  bestMatch: `SELECT ${customerSelect} FROM customers
+    WHERE ${keys.map((key) => `${key} = ANY($1::text[])`).join(" OR ") || "false"}
+    ORDER BY (SELECT count(*) FROM unnest($1::text[]) AS fact WHERE fact IN (${keys.join(", ") || "NULL"})) DESC,
+      id DESC LIMIT $2`,
   // $2: the customer, who must exist (one statement: atomic).
   insertCase: `INSERT INTO cases (${newCaseColumns.map(shared.quote).join(", ")})
-    SELECT ${newCaseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}`).join(", ")} WHERE EXISTS (SELECT 1 FROM customers WHERE id = $2)
+    SELECT ${newCaseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}`).join(", ")}
+    WHERE EXISTS (SELECT 1 FROM customers WHERE id = $2)
     RETURNING ${caseSelect}`,
   selectCase: `SELECT ${caseSelect} FROM cases WHERE id = $1`,
   selectCases: `SELECT ${caseSelect} FROM cases WHERE customer_id = $1 ORDER BY id DESC`,
   // One array per column; the ids already here are skipped.
   addCustomers: `${insertCustomers} ON CONFLICT (id) DO NOTHING RETURNING id`,
   addCases: `INSERT INTO cases (${shared.caseColumns.map(shared.quote).join(", ")})
-    SELECT * FROM unnest(${shared.caseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}[]`).join(", ")}) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    SELECT * FROM unnest(${shared.caseColumns.map((column, i) => `$${i + 1}::${typeOf(column)}[]`).join(", ")})
+    ON CONFLICT (id) DO NOTHING RETURNING id`,
   continueCaseNumbers: "SELECT setval('case_numbers', max(number)) FROM cases",
   insertEvent: `INSERT INTO failure_events (tracking_id, received_at, event) VALUES ($1, $2, $3::json)
     ON CONFLICT (tracking_id) DO NOTHING RETURNING seq`,
@@ -55,9 +63,11 @@ const statements = {
 };
 
 /** `"a" = $2, "b" = $3`: the SET of an UPDATE whose first parameter is the id. */
-const assignments = (columns: readonly [string, string][]) => columns.map(([name], i) => `${shared.quote(name)} = $${i + 2}`).join(", ");
+const assignments = (columns: readonly [string, string][]) =>
+  columns.map(([name], i) => `${shared.quote(name)} = $${i + 2}`).join(", ");
 /** Rows of values as one array per column, for unnest. */
-const byColumn = (rows: readonly unknown[][], width: number) => Array.from({ length: width }, (_, i) => rows.map((row) => row[i]));
+const byColumn = (rows: readonly unknown[][], width: number) =>
+  Array.from({ length: width }, (_, i) => rows.map((row) => row[i]));
 
 export class PostgresCrmStore implements CrmStore {
   readonly #pool: pg.Pool;
@@ -68,13 +78,16 @@ export class PostgresCrmStore implements CrmStore {
    * waits at most `connectionTimeoutMillis` (default 5 s) for a connection, the pool being busy or the
    * server unreachable, then fails; once the server is back, the next query reconnects.
    */
-  static async open(config: pg.PoolConfig = process.env.DATABASE_URL ? { connectionString: process.env.DATABASE_URL } : {}): Promise<PostgresCrmStore> {
+  static async open(
+    config: pg.PoolConfig = process.env.DATABASE_URL ? { connectionString: process.env.DATABASE_URL } : {},
+  ): Promise<PostgresCrmStore> {
     const pool = new pg.Pool({ connectionTimeoutMillis: 5000, ...config });
     // An idle connection that fails (PostgreSQL stopping) is dropped by the pool; unheard, its error would
     // crash the process. Said once per outage (every idle connection fails at once), again after a reconnect.
     let heard = false;
     pool.on("error", (error) => {
-      if (!heard) console.error(`PostgreSQL: idle connections failed (${error.message}); the next query opens a new one`);
+      if (!heard)
+        console.error(`PostgreSQL: idle connections failed (${error.message}); the next query opens a new one`);
       heard = true;
     });
     pool.on("connect", () => (heard = false));
@@ -89,7 +102,9 @@ export class PostgresCrmStore implements CrmStore {
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
-    this.#newCustomers = new GroupCommit((rows) => query(pool, statements.insertCustomers, byColumn(rows, customerRowColumns.length)));
+    this.#newCustomers = new GroupCommit((rows) =>
+      query(pool, statements.insertCustomers, byColumn(rows, customerRowColumns.length)),
+    );
   }
 
   /** Resolves once the customer is committed; creates of one turn share one statement (group commit). */
@@ -124,7 +139,17 @@ export class PostgresCrmStore implements CrmStore {
   async createCase(input: NewCase): Promise<StoredCase | undefined> {
     const created = now();
     const interactions = JSON.stringify(input.interactions ?? []);
-    const values = [newId("case"), input.customerId, input.title, input.description ?? "", "open", created, created, interactions, ...shared.caseFieldValues(input)];
+    const values = [
+      newId("case"),
+      input.customerId,
+      input.title,
+      input.description ?? "",
+      "open",
+      created,
+      created,
+      interactions,
+      ...shared.caseFieldValues(input),
+    ];
     const [row] = await query(this.#pool, statements.insertCase, values);
     return row && shared.caseFromRow(row);
   }
@@ -180,7 +205,18 @@ export class PostgresCrmStore implements CrmStore {
    * writes to this database.
    */
   async addExistingCases(cases: readonly StoredCase[]): Promise<number> {
-    const rows = cases.map((c) => [c.id, Number(c.number), c.customerId, c.title, c.description, c.status, c.created, c.lastUpdated, JSON.stringify(c.interactions), ...shared.caseFieldValues(c)]);
+    const rows = cases.map((c) => [
+      c.id,
+      Number(c.number),
+      c.customerId,
+      c.title,
+      c.description,
+      c.status,
+      c.created,
+      c.lastUpdated,
+      JSON.stringify(c.interactions),
+      ...shared.caseFieldValues(c),
+    ]);
     return transaction(this.#pool, async (client) => {
       const added = await query(client, statements.addCases, byColumn(rows, shared.caseColumns.length));
       await query(client, statements.continueCaseNumbers);
@@ -192,6 +228,16 @@ export class PostgresCrmStore implements CrmStore {
   async count(): Promise<number> {
     const [row] = await query(this.#pool, statements.countCustomers);
     return Number(row!.n);
+  }
+
+  /** A trivial query through the pool: it fails at once while PostgreSQL is down, and works again once it is back. */
+  async ping(): Promise<void> {
+    await this.#pool.query("SELECT 1");
+  }
+
+  /** The pool's connections now, for metrics: open, idle, and queries waiting for one (pg.Pool's counts). */
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
   async close(): Promise<void> {

@@ -24,7 +24,8 @@ export class SqliteCrmStore implements CrmStore {
   readonly #db: Database;
   readonly #statements: Record<string, BetterSqlite3.Statement>;
   readonly #newCustomers: GroupCommit<StoredCustomer>;
-  /** Statements built per request shape (which fields a search or an update names): a finite set, each prepared once. */
+  /** Statements built per request shape (which fields a search or an update names): a finite set, each prepared
+   * once. */
   readonly #byShape = new Map<string, BetterSqlite3.Statement>();
 
   /** Opens (creating the folder and file if needed) `<dataDir>/crm.sqlite` and migrates it. */
@@ -50,16 +51,23 @@ export class SqliteCrmStore implements CrmStore {
     const anyKeyIsAFact = keys.map((key) => `${key} IN (SELECT value FROM json_each(:facts))`).join(" OR ") || "0";
     const factsMatched = `(SELECT count(*) FROM json_each(:facts) WHERE value IN (${keys.join(", ") || "NULL"}))`;
     const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+    const customerColumns = shared.customerColumns.map(shared.quote).join(", ");
+    const caseColumns = shared.caseColumns.map(shared.quote).join(", ");
+    const nextCaseNumber = "(SELECT coalesce(max(number), 0) + 1 FROM cases)";
     this.#statements = Object.fromEntries(
       Object.entries({
-        insertCustomer: `INSERT INTO customers (id, ${shared.customerColumns.map(shared.quote).join(", ")}) VALUES (?, ${placeholders(shared.customerColumns.length)})`,
+        insertCustomer: `INSERT INTO customers (id, ${customerColumns})
+          VALUES (?, ${placeholders(shared.customerColumns.length)})`,
         selectCustomer: `SELECT id, ${fields} FROM customers WHERE id = ?`,
         customerExists: "SELECT 1 FROM customers WHERE id = ?",
         countCustomers: "SELECT count(*) AS n FROM customers",
-        bestMatch: `SELECT id, ${fields} FROM customers WHERE ${anyKeyIsAFact} ORDER BY ${factsMatched} DESC, id DESC LIMIT :limit`,
-        insertCase: `INSERT INTO cases (${shared.caseColumns.map(shared.quote).join(", ")}) VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM cases), ${placeholders(shared.caseColumns.length - 2)})`,
-        selectCase: `SELECT ${shared.caseColumns.map(shared.quote).join(", ")} FROM cases WHERE id = ?`,
-        selectCases: `SELECT ${shared.caseColumns.map(shared.quote).join(", ")} FROM cases WHERE customer_id = ? ORDER BY id DESC`,
+        ping: "SELECT 1",
+        bestMatch: `SELECT id, ${fields} FROM customers WHERE ${anyKeyIsAFact}
+          ORDER BY ${factsMatched} DESC, id DESC LIMIT :limit`,
+        insertCase: `INSERT INTO cases (${caseColumns})
+          VALUES (?, ${nextCaseNumber}, ${placeholders(shared.caseColumns.length - 2)})`,
+        selectCase: `SELECT ${caseColumns} FROM cases WHERE id = ?`,
+        selectCases: `SELECT ${caseColumns} FROM cases WHERE customer_id = ? ORDER BY id DESC`,
         insertEvent: `INSERT INTO failure_events (tracking_id, received_at, event) VALUES (?, ?, ?)
           ON CONFLICT DO NOTHING`,
         selectEvent: "SELECT received_at, event FROM failure_events WHERE tracking_id = ?",
@@ -67,7 +75,8 @@ export class SqliteCrmStore implements CrmStore {
       }).map(([name, sql]) => [name, db.prepare(sql)]),
     );
     const insertCustomers = db.transaction((customers: StoredCustomer[]) => {
-      for (const customer of customers) this.#statements.insertCustomer!.run(customer.id, ...shared.customerColumnValues(customer));
+      for (const customer of customers)
+        this.#statements.insertCustomer!.run(customer.id, ...shared.customerColumnValues(customer));
     });
     this.#newCustomers = new GroupCommit(insertCustomers);
   }
@@ -93,7 +102,9 @@ export class SqliteCrmStore implements CrmStore {
       const current = this.#statements.selectCustomer!.get(id) as shared.Row | undefined;
       if (!current) return undefined;
       if (columns.length > 0) {
-        this.#prepared(`UPDATE customers SET ${columns.map(([name]) => `${shared.quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+        this.#prepared(
+          `UPDATE customers SET ${columns.map(([name]) => `${shared.quote(name)} = ?`).join(", ")} WHERE id = ?`,
+        ).run(...columns.map(([, value]) => value), id);
       }
       return shared.customerFromRow(this.#statements.selectCustomer!.get(id) as shared.Row);
     })();
@@ -115,7 +126,17 @@ export class SqliteCrmStore implements CrmStore {
     return this.#db.transaction(() => {
       if (!this.#statements.customerExists!.get(input.customerId)) return undefined;
       const interactions = JSON.stringify(input.interactions ?? []);
-      this.#statements.insertCase!.run(id, input.customerId, input.title, input.description ?? "", "open", created, created, interactions, ...shared.caseFieldValues(input));
+      this.#statements.insertCase!.run(
+        id,
+        input.customerId,
+        input.title,
+        input.description ?? "",
+        "open",
+        created,
+        created,
+        interactions,
+        ...shared.caseFieldValues(input),
+      );
       return shared.caseFromRow(this.#statements.selectCase!.get(id) as shared.Row);
     })();
   }
@@ -130,7 +151,9 @@ export class SqliteCrmStore implements CrmStore {
       const row = this.#statements.selectCase!.get(id) as shared.Row | undefined;
       if (!row) return undefined;
       const columns = shared.changedCaseColumns(shared.caseFromRow(row), changes);
-      this.#prepared(`UPDATE cases SET ${columns.map(([name]) => `${shared.quote(name)} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+      this.#prepared(
+        `UPDATE cases SET ${columns.map(([name]) => `${shared.quote(name)} = ?`).join(", ")} WHERE id = ?`,
+      ).run(...columns.map(([, value]) => value), id);
       return shared.caseFromRow(this.#statements.selectCase!.get(id) as shared.Row);
     })();
   }
@@ -156,6 +179,10 @@ export class SqliteCrmStore implements CrmStore {
   /** How many customers are stored. */
   count(): number {
     return (this.#statements.countCustomers!.get() as { n: number }).n;
+  }
+
+  async ping(): Promise<void> {
+    this.#statements.ping!.get(); // throws once the database is closed
   }
 
   async close(): Promise<void> {

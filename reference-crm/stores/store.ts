@@ -19,13 +19,25 @@ export type CaseStatus = Schemas["CaseStatus"];
 
 /** A case as stored: everything the API's Case has but its url, and its interactions as Khoros sent them. */
 export type StoredCase = Omit<Schemas["Case"], "url" | "interactions"> & { interactions: SentInteraction[] };
-export type NewCase = CaseFields & { customerId: string; title: string; description?: string; interactions?: SentInteraction[] };
+export type NewCase = CaseFields & {
+  customerId: string;
+  title: string;
+  description?: string;
+  interactions?: SentInteraction[];
+};
 /** What updateCase may change (a case keeps its customer); `interactions` are added after the case's own. */
-export type CaseChanges = CaseFields & { title?: string; description?: string; status?: CaseStatus; interactions?: SentInteraction[] };
+export type CaseChanges = CaseFields & {
+  title?: string;
+  description?: string;
+  status?: CaseStatus;
+  interactions?: SentInteraction[];
+};
 
 /** The custom fields, as the spec declares them. */
 export const customerFieldNames: readonly string[] = objectStructures.customer.fields.map((field) => field.name);
-export const searchableCustomerFields: readonly string[] = objectStructures.customer.fields.filter((f) => f.searchable).map((f) => f.name);
+export const searchableCustomerFields: readonly string[] = objectStructures.customer.fields
+  .filter((f) => f.searchable)
+  .map((f) => f.name);
 export const caseFieldNames: readonly string[] = objectStructures.case.fields.map((field) => field.name);
 
 /** Search and best match compare whole values, ignoring case: both sides as this key. */
@@ -60,6 +72,8 @@ export interface CrmStore {
   getFailureEvent(trackingId: string): Promise<StoredFailureEvent | undefined>;
   /** The latest failure events received, newest first. */
   listFailureEvents(limit: number): Promise<StoredFailureEvent[]>;
+  /** Resolves once the store has answered a trivial query; rejects when it cannot (readiness: GET /readyz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

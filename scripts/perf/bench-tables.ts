@@ -6,11 +6,14 @@ export interface BenchServers {
   bare: Target;
   stub: Target;
   stubUnlogged: Target;
+  /** With its metrics on. */
+  stubMetered: Target;
   fastify: Target;
   fastifyUnlogged: Target;
   prism: Target;
   sqlite: Target;
   sqliteUnlogged: Target;
+  sqliteMetered: Target;
   onPostgres: Target[];
 }
 
@@ -43,6 +46,21 @@ export function runTable(scenarios: Scenario[], runsOf: RunsOf, onPostgres: Targ
   ];
 }
 
+type Ratio = (scenario: Scenario, x: Target, y: Target, pick?: (run: Run) => number) => number;
+
+/** What the metrics cost: the rate they leave, and the server CPU per request they add (m against the same server). */
+function metricsCost(scenarios: Scenario[], ratio: Ratio, s: BenchServers): [string, number][] {
+  const metered: [Scenario, Target, Target, string][] = [[scenarios[0]!, s.stubMetered, s.stub, "in memory"]];
+  for (const scenario of scenarios) metered.push([scenario, s.sqliteMetered, s.sqlite, "SQLite"]);
+  return metered.flatMap(([scenario, on, off, where]): [string, number][] => [
+    [`${scenario.name} ${on.key}/${off.key} requests/s (what the metrics leave, ${where})`, ratio(scenario, on, off)],
+    [
+      `${scenario.name} ${on.key}/${off.key} server CPU µs/request (what they add, ${where})`,
+      ratio(scenario, on, off, (run) => run.serverCpu!),
+    ],
+  ]);
+}
+
 /** The ratios that matter, each the median of per-round ratios. */
 export function ratioTable(
   [create, find, search]: Scenario[],
@@ -50,7 +68,7 @@ export function ratioTable(
   s: BenchServers,
   customers: number,
 ): string[] {
-  const ratio = (scenario: Scenario, x: Target, y: Target, pick: (run: Run) => number = (run) => run.rps) =>
+  const ratio: Ratio = (scenario, x, y, pick = (run) => run.rps) =>
     median(runsOf(scenario, x).map((run, i) => pick(run) / pick(runsOf(scenario, y)[i]!)));
   const p99 = (run: Run) => run.p99;
   const lines: [string, number, number?][] = [
@@ -65,6 +83,7 @@ export function ratioTable(
       "createCustomer e/e0 requests/s (what the request log leaves, SQLite)",
       ratio(create!, s.sqlite, s.sqliteUnlogged),
     ],
+    ...metricsCost([create!, find!, search!], ratio, s),
     ...s.onPostgres.flatMap((t): [string, number][] => [
       [`createCustomer ${t.key}/e requests/s (PostgreSQL against SQLite)`, ratio(create!, t, s.sqlite)],
       [`createCustomer ${t.key}/a requests/s`, ratio(create!, t, s.bare)],

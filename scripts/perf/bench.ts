@@ -1,13 +1,14 @@
 // `npm run bench`: the stub server against a bare node:http baseline, Fastify and the Prism mock, measured
-// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … a b c …) so
+// side by side on loopback with autocannon (50 connections), in alternating rounds (a b c … c b a …) so
 // the machine's noise hits every server alike. Every server runs as in production: the reference CRM
 // compiled (`npm start`, dist/), NODE_ENV=production, each server's stdout on a file of its own. A "0"
-// after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off).
-//   createCustomer   (a) bare, (b/b0) the reference CRM in memory, (c/c0) Fastify in memory, (d) Prism,
-//                    (e/e0) the reference CRM on SQLite, and, when a PostgreSQL server is there
+// after a letter is the same server with its request log off (REQUEST_LOG=off, or Fastify's logger off);
+// an "m", with its metrics on (METRICS_PORT: each request counted and timed, each store call timed).
+//   createCustomer   (a) bare, (b/b0/bm) the reference CRM in memory, (c/c0) Fastify in memory, (d) Prism,
+//                    (e/e0/em) the reference CRM on SQLite, and, when a PostgreSQL server is there
 //                    (DATABASE_URL or PG*, e.g. `pg_virtualenv npm run bench`), the reference CRM on it with
 //                    (g) one and (h) two worker processes
-//   findCustomer     (a), (c/c0) and (e/e0), all reading one SQLite file of 100,000 customers
+//   findCustomer     (a), (c/c0) and (e/e0/em), all reading one SQLite file of 100,000 customers
 //   searchCustomers  the same, by a searchable field that 5 customers share
 // Each server's CPU time per request is shown beside its rate (and PostgreSQL's, for g and h): on a small
 // machine the load generator, the servers and the database share the cores, and this says who used them.
@@ -67,7 +68,11 @@ async function rowsAgainstCreated(target: Target, scenario: Scenario, count: () 
 }
 
 /** Starts every server, each added to `started` as soon as it runs (so that all of them are stopped). */
-async function startServers(dataDir: string, postgres: ScratchDatabase | undefined, started: Target[]): Promise<BenchServers> {
+async function startServers(
+  dataDir: string,
+  postgres: ScratchDatabase | undefined,
+  started: Target[],
+): Promise<BenchServers> {
   const start = async (key: string, name: string, script: string, env: Record<string, string>) => {
     const target = await startScript(dataDir, key, name, script, env);
     started.push(target);
@@ -85,18 +90,33 @@ async function startServers(dataDir: string, postgres: ScratchDatabase | undefin
   const servers: BenchServers = {
     bare: await start("a", "bare node:http (the work, no validation, no log)", "scripts/perf/bare-server.ts", env),
     stub: await start("b", "reference CRM in memory", crm, { STORE: "memory" }),
-    stubUnlogged: await start("b0", "reference CRM in memory, no request log", crm, { STORE: "memory", REQUEST_LOG: "off" }),
+    stubUnlogged: await start("b0", "reference CRM in memory, no request log", crm, {
+      STORE: "memory",
+      REQUEST_LOG: "off",
+    }),
+    stubMetered: await start("bm", "reference CRM in memory, metrics on", crm, { STORE: "memory", METRICS_PORT: "0" }),
     fastify: await start("c", "Fastify 5, its default logger (same schemas, key check, handler)", fastifyScript, env),
     fastifyUnlogged: await start("c0", "Fastify 5, no logger", fastifyScript, { ...env, LOG: "off" }),
     prism: await startPrism(),
     sqlite: await start("e", "reference CRM on SQLite (WAL)", crm, { STORE: "sqlite", ...env }),
-    sqliteUnlogged: await start("e0", "reference CRM on SQLite, no request log", crm, { STORE: "sqlite", REQUEST_LOG: "off", ...env }),
+    sqliteUnlogged: await start("e0", "reference CRM on SQLite, no request log", crm, {
+      STORE: "sqlite",
+      REQUEST_LOG: "off",
+      ...env,
+    }),
+    sqliteMetered: await start("em", "reference CRM on SQLite, metrics on", crm, {
+      STORE: "sqlite",
+      METRICS_PORT: "0",
+      ...env,
+    }),
     onPostgres: [],
   };
   if (postgres) {
     const pgEnv = { STORE: "postgres", DATA_DIR: dataDir, ...postgres.env };
     servers.onPostgres.push(await start("g", "reference CRM on PostgreSQL, 1 worker", crm, pgEnv));
-    servers.onPostgres.push(await start("h", "reference CRM on PostgreSQL, 2 workers", crm, { ...pgEnv, WORKERS: "2" }));
+    servers.onPostgres.push(
+      await start("h", "reference CRM on PostgreSQL, 2 workers", crm, { ...pgEnv, WORKERS: "2" }),
+    );
   } else {
     console.error("no PostgreSQL (DATABASE_URL or PG*): benching without it; `pg_virtualenv npm run bench` adds it");
   }
@@ -106,7 +126,8 @@ async function startServers(dataDir: string, postgres: ScratchDatabase | undefin
 /** createCustomer on every server; findCustomer and searchCustomers on those that read the seeded file. */
 function scenariosFor(servers: BenchServers, all: Target[], ids: string[]): [Scenario, Scenario, Scenario] {
   let next = 0;
-  const readers = [servers.bare, servers.fastify, servers.fastifyUnlogged, servers.sqlite, servers.sqliteUnlogged];
+  const { bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged, sqliteMetered } = servers;
+  const readers = [bare, fastify, fastifyUnlogged, sqlite, sqliteUnlogged, sqliteMetered];
   const findPath = () => `/customer/${ids[next++ % ids.length]}`;
   const searchBody = () => JSON.stringify({ [searchableField]: `@user${next++ % handles}` });
   return [
@@ -127,7 +148,12 @@ function scenariosFor(servers: BenchServers, all: Target[], ids: string[]): [Sce
       status: 200,
       targets: readers,
       requests: () => [
-        { method: "POST", path: "/customers", headers, setupRequest: (request) => ({ ...request, body: searchBody() }) },
+        {
+          method: "POST",
+          path: "/customers",
+          headers,
+          setupRequest: (request) => ({ ...request, body: searchBody() }),
+        },
       ],
     },
   ];
@@ -135,14 +161,19 @@ function scenariosFor(servers: BenchServers, all: Target[], ids: string[]): [Sce
 
 /** A warm-up, then `rounds` rounds in which every server runs every scenario in turn. */
 async function measure(scenarios: Scenario[]): Promise<RunsOf> {
-  console.error(`warming up, then ${rounds} rounds of ${seconds} s per server and operation at ${connections} connections…`);
+  console.error(
+    `warming up, then ${rounds} rounds of ${seconds} s per server and operation at ${connections} connections…`,
+  );
   for (const scenario of scenarios) for (const target of scenario.targets) await load(target, scenario, 1);
   const runs = new Map<string, Run[]>();
   const runsOf = (scenario: Scenario, target: Target) => runs.get(`${scenario.name} ${target.key}`)!;
-  for (const scenario of scenarios) for (const target of scenario.targets) runs.set(`${scenario.name} ${target.key}`, []);
+  for (const scenario of scenarios)
+    for (const target of scenario.targets) runs.set(`${scenario.name} ${target.key}`, []);
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
-      for (const target of scenario.targets) runsOf(scenario, target).push(await load(target, scenario, seconds));
+      // Every other round in reverse: a server run late in a round is slower (seen here), so none always is.
+      const order = round % 2 ? scenario.targets : [...scenario.targets].reverse();
+      for (const target of order) runsOf(scenario, target).push(await load(target, scenario, seconds));
       const rates = scenario.targets.map((t) => `${t.key} ${Math.round(runsOf(scenario, t).at(-1)!.rps)}/s`);
       console.error(`round ${round} ${scenario.name}: ${rates.join(", ")}`);
     }
@@ -184,8 +215,8 @@ try {
     `| generated client / hand fetch, time per request on (a) | ${overhead.toFixed(3)} |`,
     "",
     `${rounds} rounds × ${seconds} s per server and operation, ${connections} connections, Node ${process.version}, ` +
-      `${availableParallelism()} cores shared by the load generator, the servers and PostgreSQL; client: median of 40 ` +
-      "paired blocks of 100 sequential requests.",
+      `${availableParallelism()} cores shared by the load generator, the servers and PostgreSQL; ` +
+      "client: median of 40 paired blocks of 100 sequential requests.",
   ];
   console.log(lines.join("\n"));
 } finally {
