@@ -4,6 +4,7 @@
 import { objectStructures } from "../../generated/server.js";
 import { type Fault, rewriteJson } from "./faulty-crm.js";
 import { apiKeys } from "./server.js";
+import { searchableOne } from "./fields.js";
 
 export interface Seeded {
   mistake: string;
@@ -74,7 +75,7 @@ export const contractMistakes: Seeded[] = [
     expected: {
       operationId: "updateCustomer",
       rule: "an update changes only the fields given",
-      problem: /customSearchableCustomerFieldOne is "", not/,
+      problem: new RegExp(`${searchableOne} is "", not`),
     },
   },
   {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import type { RawResponse } from "./raw-http.js";
 import { apiKeys, startCrmServer } from "./server.js";
+import { searchableOne } from "./fields.js";
 
 export const json = { "Content-Type": "application/json", Authorization: apiKeys.primary };
 export const errorOnly = (error: string) => ({ error, message: expect.any(String) });
@@ -39,7 +40,7 @@ export async function stillAnswers(crm: HostileServer) {
   const response = await fetch(`${crm.url}/customer`, {
     method: "POST",
     headers: json,
-    body: '{"customSearchableCustomerFieldOne":"after"}',
+    body: JSON.stringify({ [searchableOne]: "after" }),
   });
   expect(response.status).toBe(201);
 }

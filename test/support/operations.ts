@@ -3,6 +3,7 @@
 // table holds only the semantics no schema states. A test fails if an operation is missing here.
 import type { Handlers } from "../../generated/server.js";
 import { apiKeys } from "./server.js";
+import { searchableOne } from "./fields.js";
 
 /** Records that exist on the server under test. */
 export interface World {
@@ -64,7 +65,7 @@ export async function makeWorld(baseUrl: string): Promise<World> {
     await fetch(`${baseUrl}/customer`, {
       method: "POST",
       headers,
-      body: '{"customSearchableCustomerFieldOne":"@world"}',
+      body: JSON.stringify({ [searchableOne]: "@world" }),
     })
   ).json()) as { id: string };
   const body = JSON.stringify({ customerId: customer.id, title: "A case of the world" });

@@ -3,6 +3,7 @@
 import { expect } from "vitest";
 import { jsonSchemaOf, model, schemaValidator } from "./spec.js";
 import { apiKeys, type TestServer } from "./server.js";
+import { notSearchableOne, notSearchableTwo, searchableOne, searchableTwo } from "./fields.js";
 
 const validatorFor = schemaValidator();
 const createCustomer = model.operation("createCustomer");
@@ -10,10 +11,10 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Every custom field, with text a naive server gets wrong (an empty value, non-ASCII). */
 export const allFields = {
-  customNonSearchableCustomerFieldOne: "Prefers e-mail",
-  customNonSearchableCustomerFieldTwo: "",
-  customSearchableCustomerFieldOne: "@jane_doe ✓ 日本",
-  customSearchableCustomerFieldTwo: "ACME-00042",
+  [notSearchableOne]: "Prefers e-mail",
+  [notSearchableTwo]: "",
+  [searchableOne]: "@jane_doe ✓ 日本",
+  [searchableTwo]: "ACME-00042",
 };
 
 export interface Reply {
