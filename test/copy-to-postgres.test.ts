@@ -12,6 +12,7 @@ import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import type { SentInteraction, StoredCase, StoredCustomer } from "../reference-crm/stores/store.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
+import { caseFieldOne, notSearchableOne, searchableOne, searchableTwo } from "./support/fields.js";
 
 const interaction = (body: string): SentInteraction => ({
   created: "2026-11-27T09:10:00Z",
@@ -39,17 +40,17 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
     // More than one batch of customers, and fields of every kind: Unicode, U+0000, empty, absent.
     const customers: StoredCustomer[] = await Promise.all([
       sqlite.createCustomer({
-        customSearchableCustomerFieldOne: "Zoë 日本語 \u0000 😀",
-        customSearchableCustomerFieldTwo: "",
-        customNonSearchableCustomerFieldOne: "x",
+        [searchableOne]: "Zoë 日本語 \u0000 😀",
+        [searchableTwo]: "",
+        [notSearchableOne]: "x",
       }),
-      ...Array.from({ length: 1500 }, (_, i) => sqlite.createCustomer({ customSearchableCustomerFieldTwo: `C-${i}` })),
+      ...Array.from({ length: 1500 }, (_, i) => sqlite.createCustomer({ [searchableTwo]: `C-${i}` })),
     ]);
     const [jane, other] = customers;
     const opened = (await sqlite.createCase({
       customerId: jane!.id,
       title: "Open ✓",
-      customCasePropertyOne: "",
+      [caseFieldOne]: "",
       interactions: [interaction("one"), interaction("two")],
     }))!;
     const closed = (await sqlite.createCase({ customerId: other!.id, title: "Closed", description: "long" }))!;
@@ -65,9 +66,7 @@ describe.skipIf(!postgresAvailable)("copying the SQLite store to PostgreSQL", ()
       expect(await copyToPostgres(dataDir, postgres)).toEqual({ customers: 1501, cases: 2, skipped: 0 });
       for (const customer of customers) expect(await postgres.getCustomer(customer.id)).toEqual(customer);
       for (const stored of cases) expect(await postgres.getCase(stored.id)).toEqual(stored);
-      expect(await postgres.searchCustomers({ customSearchableCustomerFieldOne: "ZOË 日本語 \u0000 😀" }, 10)).toEqual([
-        jane,
-      ]);
+      expect(await postgres.searchCustomers({ [searchableOne]: "ZOË 日本語 \u0000 😀" }, 10)).toEqual([jane]);
       expect(await postgres.listCases(other!.id)).toEqual([cases[1]]);
 
       const run = await promisify(execFile)(

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
+import { notSearchableTwo, searchableOne, type SearchableField } from "./support/fields.js";
 
 let dataDir: string;
 let running: StartedServer | undefined;
@@ -23,8 +24,8 @@ it("keeps every acknowledged customer across a SIGKILL and a restart on the same
   running = await startServerScript("reference-crm/main.ts", env);
   const client = createClient({ baseUrl: running.url, apiKey: "durable-key" });
   const sent = Array.from({ length: 60 }, (_, i) => ({
-    customSearchableCustomerFieldOne: `customer ${i} ✓`,
-    ...(i % 3 === 0 ? { customNonSearchableCustomerFieldTwo: "" } : {}),
+    [searchableOne]: `customer ${i} ✓`,
+    ...(i % 3 === 0 ? { [notSearchableTwo]: "" } : {}),
   }));
   const acknowledged = new Map<string, (typeof sent)[number]>();
   await Promise.all(
@@ -55,12 +56,12 @@ it("keeps every customer acknowledged before a SIGKILL under load", async () => 
   const env = { DATA_DIR: dataDir, API_KEY: "crash-key", STORE: "sqlite", NODE_ENV: "production" };
   running = await startServerScript("reference-crm/main.ts", env);
   const client = createClient({ baseUrl: running.url, apiKey: "crash-key" });
-  const acknowledged = new Map<string, { customSearchableCustomerFieldOne: string }>();
+  const acknowledged = new Map<string, Partial<Record<SearchableField, string>>>();
   let failures = 0;
   let next = 0;
   const worker = async () => {
     for (;;) {
-      const fields = { customSearchableCustomerFieldOne: `load ${next++}` };
+      const fields = { [searchableOne]: `load ${next++}` };
       try {
         const result = await client.createCustomer(fields);
         if (result.status === 201) acknowledged.set(result.data.id, fields);
@@ -98,7 +99,7 @@ it("keeps every case and interaction acknowledged before a SIGKILL under load, i
   const env = { DATA_DIR: dataDir, API_KEY: "crash-key", STORE: "sqlite", NODE_ENV: "production" };
   running = await startServerScript("reference-crm/main.ts", env);
   const client = createClient({ baseUrl: running.url, apiKey: "crash-key" });
-  const customer = await client.createCustomer({ customSearchableCustomerFieldOne: "case owner" });
+  const customer = await client.createCustomer({ [searchableOne]: "case owner" });
   if (customer.status !== 201) throw new Error(`createCustomer: ${customer.status}`);
   const note = (body: string) => ({
     created: "2026-11-27T09:14:00Z",

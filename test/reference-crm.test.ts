@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import { Database, SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
+import { caseFieldOne, notSearchableTwo, searchableOne } from "./support/fields.js";
 
 let dataDir: string;
 let store: SqliteCrmStore;
@@ -39,8 +40,8 @@ const page = (url: string) => fetch(url.replace(publicUrl, crm.url));
 describe("the customer page", () => {
   it("shows every field, escaped, to anyone with the url (no API key), and tells absent from empty", async () => {
     const created = await client().createCustomer({
-      customSearchableCustomerFieldOne: `<script>alert("x")</script> & 'quotes'`,
-      customNonSearchableCustomerFieldTwo: "",
+      [searchableOne]: `<script>alert("x")</script> & 'quotes'`,
+      [notSearchableTwo]: "",
     });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
@@ -73,7 +74,7 @@ describe("the customer page", () => {
       customerId: customer.data.id,
       title: `<b>Broken</b> & "sad"`,
       interactions: [note("first <i>one</i>", "https://social.example/1"), note("second", "javascript:alert(1)")],
-      customCasePropertyOne: "",
+      [caseFieldOne]: "",
     });
     if (created.status !== 201) throw new Error(String(created.status));
     expect(created.data.url).toMatch(new RegExp(`^${publicUrl}/agent/cases/case_`));
@@ -154,16 +155,16 @@ describe("storage failures", () => {
   };
 
   async function expect500ThenRecovery(breakIt: () => () => void) {
-    const before = await client().createCustomer({ customSearchableCustomerFieldOne: "before" });
+    const before = await client().createCustomer({ [searchableOne]: "before" });
     expect(before.status).toBe(201);
     const repair = breakIt();
-    const failed = await client().createCustomer({ customSearchableCustomerFieldOne: "during" });
+    const failed = await client().createCustomer({ [searchableOne]: "during" });
     expect(failed.status).toBe(500);
     expect(failed.data).toEqual(unexpected);
     expect(crm.logs.filter((entry) => entry.requestId === failed.response.headers.get("x-request-id"))).toHaveLength(1);
     if (before.status === 201) expect((await page(before.data.url)).status).toBe(200); // still answering
     repair();
-    expect((await client().createCustomer({ customSearchableCustomerFieldOne: "after" })).status).toBe(201);
+    expect((await client().createCustomer({ [searchableOne]: "after" })).status).toBe(201);
   }
 
   it("a full disk → 500, and the server keeps answering", async () => {
@@ -172,7 +173,7 @@ describe("storage failures", () => {
       // SQLite's cap on the file's size, on the store's own connection, then rows like the store's until
       // no more fit: the SQLITE_FULL a full disk gives.
       db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
-      const filler = db.prepare("INSERT INTO customers (id, customSearchableCustomerFieldOne) VALUES (?, 'during')");
+      const filler = db.prepare(`INSERT INTO customers (id, ${searchableOne}) VALUES (?, 'during')`);
       expect(() => {
         for (let i = 0; ; i++) filler.run(`cus_filler-${String(i).padStart(32, "0")}`);
       }).toThrow(/full/);

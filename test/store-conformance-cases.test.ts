@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CrmStore } from "../reference-crm/stores/store.js";
 import { interaction, storesUnderTest } from "./support/stores-under-test.js";
+import { caseFieldOne, caseFieldTwo, notSearchableOne, searchableOne } from "./support/fields.js";
 
 describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
   let store: CrmStore;
@@ -23,7 +24,7 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
         customerId,
         title: "First",
         interactions: [interaction(1), interaction(2), interaction(3)],
-        customCasePropertyOne: "",
+        [caseFieldOne]: "",
       });
       const second = await store.createCase({ customerId, title: "Second", description: "Long ✓" });
       expect(first).toMatchObject({
@@ -32,9 +33,9 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
         description: "",
         status: "open",
         interactions: [interaction(1), interaction(2), interaction(3)],
-        customCasePropertyOne: "",
+        [caseFieldOne]: "",
       });
-      expect(first!.customCasePropertyTwo).toBeUndefined();
+      expect(first![caseFieldTwo]).toBeUndefined();
       expect(first!.created).toBe(first!.lastUpdated);
       expect(Number(second!.number)).toBeGreaterThan(Number(first!.number));
       expect(second!.number).toMatch(/^\d{8}$/);
@@ -53,12 +54,12 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
       const updated = await store.updateCase(created.id, {
         status: "closed",
         interactions: [interaction(2), interaction(3)],
-        customCasePropertyTwo: "x",
+        [caseFieldTwo]: "x",
       });
       expect(updated).toMatchObject({
         title: "Open",
         status: "closed",
-        customCasePropertyTwo: "x",
+        [caseFieldTwo]: "x",
         interactions: [interaction(1), interaction(2), interaction(3)],
       });
       expect(updated!.lastUpdated > created.lastUpdated).toBe(true);
@@ -67,13 +68,13 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
           title: null,
           description: null,
           status: null,
-          customCasePropertyTwo: null,
+          [caseFieldTwo]: null,
         } as never),
       ).toMatchObject({
         title: "Open",
         description: "",
         status: "closed",
-        customCasePropertyTwo: "x",
+        [caseFieldTwo]: "x",
       });
       expect(await store.getCase(created.id)).toMatchObject({
         customerId,
@@ -97,7 +98,7 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
     "concurrent creates and updates of one record: " + "every create kept, every interaction added, none lost",
     async () => {
       const customers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => store.createCustomer({ customSearchableCustomerFieldOne: `c${i}` })),
+        Array.from({ length: 50 }, (_, i) => store.createCustomer({ [searchableOne]: `c${i}` })),
       );
       expect(new Set(customers.map((c) => c.id)).size).toBe(50);
       const { id: customerId } = customers[0]!;
@@ -106,14 +107,12 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
         Array.from({ length: 20 }, (_, i) => store.updateCase(crmCase.id, { interactions: [interaction(i)] })),
       );
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          store.updateCustomer(customerId, { customNonSearchableCustomerFieldOne: `v${i}` }),
-        ),
+        Array.from({ length: 20 }, (_, i) => store.updateCustomer(customerId, { [notSearchableOne]: `v${i}` })),
       );
       expect((await store.getCase(crmCase.id))!.interactions.map((i) => i.serviceId).sort()).toEqual(
         Array.from({ length: 20 }, (_, i) => String(i)).sort(),
       );
-      expect((await store.getCustomer(customerId))!.customNonSearchableCustomerFieldOne).toMatch(/^v\d+$/);
+      expect((await store.getCustomer(customerId))![notSearchableOne]).toMatch(/^v\d+$/);
     },
   );
 });

@@ -10,6 +10,7 @@ import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import type { CrmStore } from "../reference-crm/stores/store.js";
 import { createScratchDatabase, postgresAvailable } from "./support/postgres.js";
 import { storesUnderTest } from "./support/stores-under-test.js";
+import { notSearchableOne, notSearchableTwo, searchableOne, searchableTwo } from "./support/fields.js";
 
 describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
   let store: CrmStore;
@@ -24,12 +25,12 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
   it("keeps every field exactly as sent: Unicode, empty strings, and absent fields distinct from empty", async () => {
     const sent = [
       {
-        customSearchableCustomerFieldOne: "Zoë 日本語 😀 e\u0301 \u0000 \u00010 \u0001 end",
-        customNonSearchableCustomerFieldTwo: "",
+        [searchableOne]: "Zoë 日本語 😀 e\u0301 \u0000 \u00010 \u0001 end",
+        [notSearchableTwo]: "",
       },
       {
-        customNonSearchableCustomerFieldOne: "  leading and trailing  ",
-        customSearchableCustomerFieldTwo: "<script>x</script>",
+        [notSearchableOne]: "  leading and trailing  ",
+        [searchableTwo]: "<script>x</script>",
       },
       {},
     ];
@@ -41,28 +42,28 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
 
   it("updates only the fields given, and tells an unknown id", async () => {
     const { id } = await store.createCustomer({
-      customSearchableCustomerFieldOne: "a",
-      customNonSearchableCustomerFieldOne: "b",
+      [searchableOne]: "a",
+      [notSearchableOne]: "b",
     });
     expect(
       await store.updateCustomer(id, {
-        customNonSearchableCustomerFieldOne: "",
-        customSearchableCustomerFieldTwo: "Ünï",
+        [notSearchableOne]: "",
+        [searchableTwo]: "Ünï",
       }),
     ).toEqual({
       id,
-      customSearchableCustomerFieldOne: "a",
-      customNonSearchableCustomerFieldOne: "",
-      customSearchableCustomerFieldTwo: "Ünï",
+      [searchableOne]: "a",
+      [notSearchableOne]: "",
+      [searchableTwo]: "Ünï",
     });
     expect(await store.updateCustomer(id, {})).toEqual(await store.getCustomer(id));
     // A null is "not sent" (the runtime drops it first; a store reads it the same way): nothing wiped.
     const unchanged = await store.getCustomer(id);
-    expect(await store.updateCustomer(id, { customSearchableCustomerFieldOne: null } as never)).toEqual(unchanged);
-    expect(await store.createCustomer({ customSearchableCustomerFieldTwo: null } as never)).toEqual({
+    expect(await store.updateCustomer(id, { [searchableOne]: null } as never)).toEqual(unchanged);
+    expect(await store.createCustomer({ [searchableTwo]: null } as never)).toEqual({
       id: expect.any(String),
     });
-    expect(await store.updateCustomer("cus_unknown", { customSearchableCustomerFieldOne: "x" })).toBeUndefined();
+    expect(await store.updateCustomer("cus_unknown", { [searchableOne]: "x" })).toBeUndefined();
   });
 
   it("searches whole values ignoring case, every criterion at once, newest first, up to the limit", async () => {
@@ -74,48 +75,34 @@ describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
       ["@janet", "A-1"],
       ["ZOË", "x"],
     ]) {
-      made.push(
-        (await store.createCustomer({ customSearchableCustomerFieldOne: one, customSearchableCustomerFieldTwo: two }))
-          .id,
-      );
+      made.push((await store.createCustomer({ [searchableOne]: one, [searchableTwo]: two })).id);
     }
     const ids = (list: { id: string }[]) => list.map((c) => c.id);
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 100))).toEqual([
-      made[2],
+    expect(ids(await store.searchCustomers({ [searchableOne]: "@jane" }, 100))).toEqual([made[2], made[1], made[0]]);
+    expect(ids(await store.searchCustomers({ [searchableOne]: "@JANE", [searchableTwo]: "A-1" }, 100))).toEqual([
       made[1],
       made[0],
     ]);
-    expect(
-      ids(
-        await store.searchCustomers(
-          { customSearchableCustomerFieldOne: "@JANE", customSearchableCustomerFieldTwo: "A-1" },
-          100,
-        ),
-      ),
-    ).toEqual([made[1], made[0]]);
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jane" }, 2))).toEqual([
-      made[2],
-      made[1],
-    ]);
+    expect(ids(await store.searchCustomers({ [searchableOne]: "@jane" }, 2))).toEqual([made[2], made[1]]);
     // Beyond ASCII too:
-    expect(ids(await store.searchCustomers({ customSearchableCustomerFieldOne: "zoë" }, 100))).toEqual([made[4]]);
-    expect(await store.searchCustomers({ customSearchableCustomerFieldOne: "@jan" }, 100)).toEqual([]);
+    expect(ids(await store.searchCustomers({ [searchableOne]: "zoë" }, 100))).toEqual([made[4]]);
+    expect(await store.searchCustomers({ [searchableOne]: "@jan" }, 100)).toEqual([]);
   });
 
   it(
     "best match: by how many facts equal a searchable field, " + "newest first among equals, nobody scoring zero",
     async () => {
       const one = await store.createCustomer({
-        customSearchableCustomerFieldOne: "@jane",
-        customSearchableCustomerFieldTwo: "acme-1",
+        [searchableOne]: "@jane",
+        [searchableTwo]: "acme-1",
       });
-      const two = await store.createCustomer({ customSearchableCustomerFieldOne: "@JANE" });
+      const two = await store.createCustomer({ [searchableOne]: "@JANE" });
       const three = await store.createCustomer({
-        customSearchableCustomerFieldTwo: "ACME-1",
-        customNonSearchableCustomerFieldOne: "@jane",
+        [searchableTwo]: "ACME-1",
+        [notSearchableOne]: "@jane",
       });
       // Only a non-searchable field: never a match.
-      await store.createCustomer({ customNonSearchableCustomerFieldOne: "acme-1" });
+      await store.createCustomer({ [notSearchableOne]: "acme-1" });
       const ranked = await store.bestMatchCustomers(["@jane", "acme-1", "nobody"], 10);
       expect(ranked.map((c) => c.id)).toEqual([one.id, three.id, two.id]);
       expect((await store.bestMatchCustomers(["@jane", "acme-1"], 1)).map((c) => c.id)).toEqual([one.id]);
@@ -155,10 +142,10 @@ describe.skipIf(!postgresAvailable)("the PostgreSQL store, several opened at onc
         const stores = opening.map((result) =>
           result.status === "fulfilled" ? result.value : expect.fail(String(result.reason)),
         );
-        const customer = await stores[0]!.createCustomer({ customSearchableCustomerFieldOne: "Shared" });
+        const customer = await stores[0]!.createCustomer({ [searchableOne]: "Shared" });
         const crmCase = await stores[1]!.createCase({ customerId: customer.id, title: "seen by all" });
         for (const store of stores) {
-          expect(await store.searchCustomers({ customSearchableCustomerFieldOne: "shared" }, 10)).toEqual([customer]);
+          expect(await store.searchCustomers({ [searchableOne]: "shared" }, 10)).toEqual([customer]);
           expect(await store.listCases(customer.id)).toEqual([crmCase]);
         }
       } finally {

@@ -14,6 +14,7 @@ import { verify, type VerifyRun } from "../scripts/verify/runner.js";
 import { refusedCalls, toleranceCalls, tolerantInteraction } from "../scripts/verify/tolerance.js";
 import { send } from "./support/operations.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
+import { notSearchableTwo, searchableOne, searchableTwo } from "./support/fields.js";
 
 let dataDir: string;
 let store: SqliteCrmStore;
@@ -62,14 +63,14 @@ describe("the calls 2.1.0 refused, now accepted", () => {
     const id = idOf(answered("a null field is not sent"))!;
     expect(await store.getCustomer(id)).toEqual({
       id,
-      customSearchableCustomerFieldOne: `${crmRun.prefix}-Tolerant`,
-      customNonSearchableCustomerFieldTwo: "kept",
-      customSearchableCustomerFieldTwo: "",
+      [searchableOne]: `${crmRun.prefix}-Tolerant`,
+      [notSearchableTwo]: "kept",
+      [searchableTwo]: "",
     });
     const unlisted = idOf(answered("a null for a property the body does not list"))!;
     expect(await store.getCustomer(unlisted)).toEqual({
       id: unlisted,
-      customSearchableCustomerFieldOne: `${crmRun.prefix}-second`,
+      [searchableOne]: `${crmRun.prefix}-second`,
     });
   });
 
@@ -99,7 +100,7 @@ describe("what stays refused", () => {
       ["PATCH", "/customer/cus_0192f3a1c2d47e8a9b3c4d5e6f700000"],
     ] as const) {
       const answer = await call(crm.url, method, path, {
-        customSearchableCustomerFieldOne: "x",
+        [searchableOne]: "x",
         favouriteColour: "teal",
       });
       expect(answer.status).toBe(400);
