@@ -9,6 +9,7 @@ import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { send } from "./support/operations.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
 import { model, unmatchedResponses } from "./support/spec.js";
+import { notSearchableTwo, searchableOne } from "./support/fields.js";
 
 interface Situation {
   method: string;
@@ -24,13 +25,13 @@ interface Situation {
 const noCustomer = "cus_0192f3a1c2d47e8a9b3c4d5e6f700000";
 const situations: Record<string, Situation> = {
   unknownField: { method: "POST", path: "/customer", body: { favouriteColour: "teal" } },
-  malformedJson: { method: "POST", path: "/customer", body: '{"customSearchableCustomerFieldOne": ' },
+  malformedJson: { method: "POST", path: "/customer", body: `{"${searchableOne}": ` },
   fieldValidation: {
     method: "POST",
     path: "/customer",
-    body: { customNonSearchableCustomerFieldTwo: 2, customSearchableCustomerFieldOne: 42 },
+    body: { [notSearchableTwo]: 2, [searchableOne]: 42 },
   },
-  searchFieldNotAString: { method: "POST", path: "/customers", body: { customSearchableCustomerFieldOne: 42 } },
+  searchFieldNotAString: { method: "POST", path: "/customers", body: { [searchableOne]: 42 } },
   phoneNumbersNotAnArray: { method: "POST", path: "/customer/bestmatch", body: { phoneNumbers: "+1 512 555 0100" } },
   initiativeNotAnInteger: { method: "GET", path: `/customer/${noCustomer}`, headers: { "x-sf-initiative": "eight" } },
   customerNotFound: { method: "GET", path: `/customer/${noCustomer}` },
@@ -64,7 +65,7 @@ const situations: Record<string, Situation> = {
   payloadTooLarge: {
     method: "POST",
     path: "/customer",
-    body: { customSearchableCustomerFieldOne: "x".repeat(defaultBodyLimit) },
+    body: { [searchableOne]: "x".repeat(defaultBodyLimit) },
   },
   unexpectedError: { method: "POST", path: "/customer", body: {}, failing: true },
   notFound: { method: "GET", path: "/customers/cus_0192f3a1c2d47e8a9b3c4d5e6f708192" },

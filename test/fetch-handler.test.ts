@@ -11,6 +11,7 @@ import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { defaultBodyLimit } from "../src/response.js";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
+import { searchableOne } from "./support/fields.js";
 
 const handle = createFetchHandler({
   handlers: createHandlers({ store: new MemoryCrmStore(), publicUrl }),
@@ -26,11 +27,11 @@ afterAll(() => server?.close());
 const json = { Authorization: apiKeys.primary, "Content-Type": "application/json" };
 /** The same call on node:http and through the fetch handler. */
 const calls: [name: string, path: string, init: RequestInit][] = [
-  ["a create", "/customer", { method: "POST", headers: json, body: '{"customSearchableCustomerFieldOne":"@x"}' }],
+  ["a create", "/customer", { method: "POST", headers: json, body: JSON.stringify({ [searchableOne]: "@x" }) }],
   ["a create in text/plain", "/customer", { method: "POST", headers: { ...json, Accept: "text/plain" }, body: "{}" }],
   ["no key", "/customer", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }],
   ["an unknown property", "/customer", { method: "POST", headers: json, body: '{"favouriteColour":"teal"}' }],
-  ["a wrong type", "/customer", { method: "POST", headers: json, body: '{"customSearchableCustomerFieldOne":4}' }],
+  ["a wrong type", "/customer", { method: "POST", headers: json, body: JSON.stringify({ [searchableOne]: 4 }) }],
   ["malformed JSON", "/customer", { method: "POST", headers: json, body: '{"a":' }],
   ["an unsatisfiable Accept", "/customer", { method: "POST", headers: { ...json, Accept: "image/png" }, body: "{}" }],
   ["an unknown id", "/customer/cus_none", { headers: json }],
@@ -116,6 +117,7 @@ describe("the sandbox", () => {
 describe("where code generation from strings is forbidden (as in edge runtimes)", () => {
   it("serves every rule: the validators were compiled when the code was generated", async () => {
     // The compiled package (npm test builds it first), as a deployment would load it.
+    const bodies = [JSON.stringify({ [searchableOne]: "@x" }), JSON.stringify({ [searchableOne]: 4 }), '{"x":1}'];
     const script = `
       let refused = false;
       try { new Function("return 1"); } catch { refused = true; }
@@ -124,7 +126,7 @@ describe("where code generation from strings is forbidden (as in edge runtimes)"
       const headers = { Authorization: sandbox.apiKey, "Content-Type": "application/json" };
       const post = (body) => sandbox.fetch(sandbox.url + "/customer", { method: "POST", headers, body });
       const statuses = [];
-      const bodies = ['{"customSearchableCustomerFieldOne":"@x"}', '{"customSearchableCustomerFieldOne":4}', '{"x":1}'];
+      const bodies = ${JSON.stringify(bodies)};
       for (const body of bodies) statuses.push((await post(body)).status);
       console.log(JSON.stringify({ refused, statuses }));
     `;

@@ -5,6 +5,7 @@ import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { errorOnly, expectAnswer, hostileServer, json, stillAnswers } from "./support/hostile-server.js";
 import { openSocket, rawPost, readResponse } from "./support/raw-http.js";
+import { searchableOne } from "./support/fields.js";
 
 const crm = hostileServer();
 
@@ -54,11 +55,11 @@ describe("hostile input", () => {
     const socket = await openSocket(crm.url);
     try {
       const refused = readResponse(socket);
-      socket.write(rawPost({ ...json, Authorization: "wrong" }, '{"customSearchableCustomerFieldOne":"x"}'));
+      socket.write(rawPost({ ...json, Authorization: "wrong" }, JSON.stringify({ [searchableOne]: "x" })));
       expectAnswer(await refused, 401, errorOnly("invalid_api_key"));
       expect((await refused).headers.connection).not.toBe("close");
       const accepted = readResponse(socket);
-      socket.write(rawPost(json, '{"customSearchableCustomerFieldOne":"same connection"}'));
+      socket.write(rawPost(json, JSON.stringify({ [searchableOne]: "same connection" })));
       expect((await accepted).status).toBe(201);
     } finally {
       socket.destroy();
@@ -68,7 +69,7 @@ describe("hostile input", () => {
   it("a client that hangs up mid-body: nothing stored, nothing crashes", async () => {
     const rowsBefore = crm.store.count();
     const socket = await openSocket(crm.url);
-    const body = '{"customSearchableCustomerFieldOne":"never finished"}';
+    const body = JSON.stringify({ [searchableOne]: "never finished" });
     socket.write(rawPost(json, body).subarray(0, -10));
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket.destroy();
@@ -84,7 +85,7 @@ describe("hostile input", () => {
         { length: 1000 },
         (_, i) =>
           new Promise<number>((resolve, reject) => {
-            const body = JSON.stringify({ customSearchableCustomerFieldOne: `concurrent ${i}` });
+            const body = JSON.stringify({ [searchableOne]: `concurrent ${i}` });
             const req = httpRequest(`${crm.url}/customer`, {
               method: "POST",
               agent: false,

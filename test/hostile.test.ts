@@ -8,6 +8,7 @@ import { maxBodyDepth } from "../src/request-body.js";
 import { errorOnly, expectAnswer, hostileServer, json, stillAnswers } from "./support/hostile-server.js";
 import { rawExchange, rawPost, rawRequest } from "./support/raw-http.js";
 import { apiKeys } from "./support/server.js";
+import { searchableOne } from "./support/fields.js";
 
 const limit = defaultBodyLimit;
 const naming = (error: string, name: string) => ({
@@ -17,10 +18,12 @@ const naming = (error: string, name: string) => ({
 
 const crm = hostileServer();
 
-const deepArray = (depth: number) => `{"customSearchableCustomerFieldOne":${"[".repeat(depth)}${"]".repeat(depth)}}`;
-const deepestArray = deepArray(Math.floor((limit - 38) / 2));
+/** The length of a field's value that puts `{"<field>":"<value>"}` one byte over the limit. */
+const valueOneByteOver = limit + 1 - `{"${searchableOne}":""}`.length;
+const deepArray = (depth: number) => `{"${searchableOne}":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+const deepestArray = deepArray(Math.floor(valueOneByteOver / 2));
 
-const oneByteOver = `{"customSearchableCustomerFieldOne":"${"x".repeat(limit - 38)}"}`;
+const oneByteOver = `{"${searchableOne}":"${"x".repeat(valueOneByteOver)}"}`;
 
 /** A case whose one interaction holds a property the spec does not list, nested so that the body is `depth` deep. */
 const caseNested = (customerId: string, depth: number) =>
@@ -41,13 +44,13 @@ const caseOneByteOver = (() => {
 const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   {
     row: "malformed JSON",
-    bytes: rawPost(json, '{"customSearchableCustomerFieldOne": }'),
+    bytes: rawPost(json, `{"${searchableOne}": }`),
     status: 400,
     body: errorOnly("invalid_payload"),
   },
   {
     row: "truncated JSON",
-    bytes: rawPost(json, '{"customSearchableCustomerFieldOne": "ab'),
+    bytes: rawPost(json, `{"${searchableOne}": "ab`),
     status: 400,
     body: errorOnly("invalid_payload"),
   },
@@ -87,12 +90,12 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   },
   {
     row: "a 1 MiB string field",
-    bytes: rawPost(json, `{"customSearchableCustomerFieldOne":"${"x".repeat(1024 * 1024)}"}`),
+    bytes: rawPost(json, JSON.stringify({ [searchableOne]: "x".repeat(1024 * 1024) })),
     status: 413,
     body: errorOnly("payload_too_large"),
   },
   {
-    row: `JSON nested ${Math.floor((limit - 38) / 2)} deep, as deep as the size limit allows`,
+    row: `JSON nested ${Math.floor(valueOneByteOver / 2)} deep, as deep as the size limit allows`,
     bytes: rawPost(json, deepestArray),
     status: 400,
     body: errorOnly("invalid_payload"),
@@ -141,7 +144,7 @@ const table: { row: string; bytes: Buffer; status: number; body: unknown }[] = [
   },
   {
     row: "truncated JSON on a PATCH (updateCustomer)",
-    bytes: rawRequest("PATCH", "/customer/cus_x", json, '{"customSearchableCustomerFieldOne": "ab'),
+    bytes: rawRequest("PATCH", "/customer/cus_x", json, `{"${searchableOne}": "ab`),
     status: 400,
     body: errorOnly("invalid_payload"),
   },
@@ -188,7 +191,7 @@ describe("hostile input", () => {
     expect(Buffer.byteLength(caseOneByteOver)).toBe(limit + 1);
     expect(JSON.parse(caseOneByteOver).interactions.length).toBeGreaterThan(900);
     expect(Buffer.byteLength(deepestArray)).toBeLessThanOrEqual(limit);
-    expect(Buffer.byteLength(deepArray(Math.floor((limit - 38) / 2) + 1))).toBeGreaterThan(limit);
+    expect(Buffer.byteLength(deepArray(Math.floor(valueOneByteOver / 2) + 1))).toBeGreaterThan(limit);
   });
 
   it.each(table)("$row → $status", async ({ bytes, status, body }) => {

@@ -17,6 +17,7 @@ import { type StartedServer, startServerScript } from "../scripts/shared/server-
 import { verify } from "../scripts/verify/runner.js";
 import { createMetrics, latencyBuckets, type Metrics } from "../src/metrics.js";
 import { latencyBucket, metricsUrlOf, parseSamples, requestsTotal, total } from "./support/prometheus.js";
+import { searchableOne } from "./support/fields.js";
 
 const apiKey = "metrics-key";
 const headers = { Authorization: apiKey, "Content-Type": "application/json" };
@@ -70,7 +71,7 @@ describe("createMetrics, on an integrator's own server (createRequestListener)",
 
   it("counts a request in flight until it is answered", async () => {
     const inFlight = async () => total(await scrape(), "khoros_crm_requests_in_flight");
-    const body = '{"customSearchableCustomerFieldOne":"slow"}';
+    const body = JSON.stringify({ [searchableOne]: "slow" });
     const length = Buffer.byteLength(body);
     const held = httpRequest(`${url}/customer`, { method: "POST", headers: { ...headers, "Content-Length": length } });
     const answered = new Promise<number>((resolve) => held.on("response", (res) => resolve(res.resume().statusCode!)));

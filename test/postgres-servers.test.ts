@@ -16,6 +16,7 @@ import { routes } from "../generated/server.js";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./support/postgres.js";
 import { latencyBucket, metricsUrlOf, parseSamples, requestsTotal, total } from "./support/prometheus.js";
 import { apiKeys, type CrmTestServer, startCrmServer } from "./support/server.js";
+import { searchableOne } from "./support/fields.js";
 
 const apiKey = "pg-key";
 const headers = { Authorization: apiKey, "Content-Type": "application/json" };
@@ -52,19 +53,18 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
 
   it("two servers started apart share one database: what one makes, the other finds, updates and lists", async () => {
     const [one, other] = await Promise.all([startCrm(), startCrm()]);
-    const customer = (await (
-      await post(one.url, "/customer", { customSearchableCustomerFieldOne: "@shared" })
-    ).json()) as { id: string };
+    const created = await post(one.url, "/customer", { [searchableOne]: "@shared" });
+    const customer = (await created.json()) as { id: string };
     const crmCase = (await (await post(one.url, "/case", { customerId: customer.id, title: "Shared" })).json()) as {
       id: string;
     };
     expect(await (await fetch(`${other.url}/customer/${customer.id}`, { headers })).json()).toMatchObject({
       id: customer.id,
-      customSearchableCustomerFieldOne: "@shared",
+      [searchableOne]: "@shared",
     });
-    expect(await (await post(other.url, "/customers", { customSearchableCustomerFieldOne: "@SHARED" })).json()).toEqual(
-      [expect.objectContaining({ id: customer.id })],
-    );
+    expect(await (await post(other.url, "/customers", { [searchableOne]: "@SHARED" })).json()).toEqual([
+      expect.objectContaining({ id: customer.id }),
+    ]);
     const patched = await fetch(`${other.url}/case/${crmCase.id}`, {
       method: "PATCH",
       headers,
@@ -121,7 +121,7 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
     const client = async (n: number) => {
       for (let i = 0; !stop; i++) {
         const answer = await post(server.url, "/customer", {
-          customSearchableCustomerFieldOne: `load ${n}-${i}`,
+          [searchableOne]: `load ${n}-${i}`,
         }).catch(() => undefined);
         if (answer?.status === 201) acknowledged.push(((await answer.json()) as { id: string }).id);
         else lost++; // in flight on the killed worker: never acknowledged
@@ -163,7 +163,7 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
     stoppedUnder,
     async () => {
       const server = await startCrm();
-      const create = () => post(server.url, "/customer", { customSearchableCustomerFieldOne: "@restart" });
+      const create = () => post(server.url, "/customer", { [searchableOne]: "@restart" });
       const readiness = async () => {
         const answer = await fetch(`${server.url}/readyz`);
         return [answer.status, await answer.text()];
@@ -228,7 +228,7 @@ describe.skipIf(!postgresAvailable)("the reference CRM on PostgreSQL", () => {
       const held = fetch(`${crm.url}/customer/${customer.id}`, {
         method: "PATCH",
         headers: keyed,
-        body: '{"customSearchableCustomerFieldOne":"x"}',
+        body: JSON.stringify({ [searchableOne]: "x" }),
       });
       await new Promise((resolve) => setTimeout(resolve, 100));
       const waited = await fetch(`${crm.url}/customer/${customer.id}`, { headers: keyed });

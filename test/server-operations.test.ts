@@ -5,6 +5,7 @@ import { errorBody } from "../generated/server.js";
 import { call } from "./support/server-call.js";
 import { model } from "./support/spec.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
+import { searchableOne } from "./support/fields.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,8 +16,7 @@ afterAll(() => server.close());
 describe("every operation's shape, as the runtime serves it", () => {
   const get = (path: string, headers: Record<string, string> = {}, method = "GET") =>
     fetch(`${server.url}${path}`, { method, headers: { Authorization: apiKeys.primary, ...headers } });
-  const newCustomer = async () =>
-    (await server.store.createCustomer({ customSearchableCustomerFieldOne: "@shape" })).id;
+  const newCustomer = async () => (await server.store.createCustomer({ [searchableOne]: "@shape" })).id;
 
   it("a path parameter declared on the path item reaches the handler, decoded", async () => {
     const id = await newCustomer();
@@ -38,7 +38,7 @@ describe("every operation's shape, as the runtime serves it", () => {
       const reply = await call(server, {
         path: "/customers",
         accept,
-        body: JSON.stringify({ customSearchableCustomerFieldOne: "nobody at all" }),
+        body: JSON.stringify({ [searchableOne]: "nobody at all" }),
       });
       expect([reply.status, reply.text, reply.headers.get("content-type")]).toEqual([204, "", null]);
     }
@@ -49,7 +49,7 @@ describe("every operation's shape, as the runtime serves it", () => {
     const list = await call(server, {
       path: "/customers",
       accept: "text/plain",
-      body: JSON.stringify({ customSearchableCustomerFieldOne: "@SHAPE" }),
+      body: JSON.stringify({ [searchableOne]: "@SHAPE" }),
     });
     expect(list.text.split("\n").slice(0, 2)).toEqual(ids.reverse().map((id) => `${publicUrl}/agent/customers/${id}`));
     const meta = await get("/meta/object/customer", { Accept: "text/plain" });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorBody } from "../generated/server.js";
 import { allFields, call, type Call, expectCommonHeaders, expectInSpec } from "./support/server-call.js";
 import { apiKeys, publicUrl, startTestServer, type TestServer } from "./support/server.js";
+import { notSearchableTwo, searchableOne } from "./support/fields.js";
 
 // A 1 KiB body limit (the 413 answers name it): a test exceeds it cheaply.
 let server: TestServer;
@@ -43,7 +44,7 @@ const rules: Rule[] = [
   },
   {
     rule: "malformed JSON → 400",
-    call: { body: '{"customSearchableCustomerFieldOne": "a"' },
+    call: { body: `{"${searchableOne}": "a"` },
     status: 400,
     body: invalidPayload("The request body is malformed JSON."),
   },
@@ -107,7 +108,7 @@ const rules: Rule[] = [
   },
   {
     rule: "an unknown property next to a wrong type → 400 (the unknown property wins)",
-    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 1, __proto__x: 1 }) },
+    call: { body: JSON.stringify({ [searchableOne]: 1, __proto__x: 1 }) },
     status: 400,
     body: {
       ...errorBody("unknownField", { name: "__proto__x" }),
@@ -116,27 +117,26 @@ const rules: Rule[] = [
   },
   {
     rule: "wrong types → 422 listing every violation, in the message too",
-    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: 42, customNonSearchableCustomerFieldTwo: true }) },
+    call: { body: JSON.stringify({ [searchableOne]: 42, [notSearchableTwo]: true }) },
     status: 422,
     body: {
       error: "field_validation_error",
-      message:
-        "customSearchableCustomerFieldOne must be a string. customNonSearchableCustomerFieldTwo must be a string.",
+      message: `${searchableOne} must be a string. ${notSearchableTwo} must be a string.`,
       fields: [
         {
-          name: "customSearchableCustomerFieldOne",
-          errorMessage: "customSearchableCustomerFieldOne must be a string.",
+          name: searchableOne,
+          errorMessage: `${searchableOne} must be a string.`,
         },
         {
-          name: "customNonSearchableCustomerFieldTwo",
-          errorMessage: "customNonSearchableCustomerFieldTwo must be a string.",
+          name: notSearchableTwo,
+          errorMessage: `${notSearchableTwo} must be a string.`,
         },
       ],
     },
   },
   {
     rule: "a body over the limit → 413",
-    call: { body: JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(2000) }) },
+    call: { body: JSON.stringify({ [searchableOne]: "x".repeat(2000) }) },
     status: 413,
     body: errorBody("payloadTooLarge", { limit: "1 KiB" }),
   },
@@ -207,7 +207,7 @@ describe("body limit", () => {
         while (sent < 64 * 1024 * 1024 && req.write(chunk)) sent += chunk.length;
         if (sent < 64 * 1024 * 1024) req.once("drain", pump);
       };
-      req.write('{"customSearchableCustomerFieldOne":"');
+      req.write(`{"${searchableOne}":"`);
       pump();
     });
     expect(status).toBe(413);

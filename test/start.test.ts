@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
 import { startServerScript } from "../scripts/shared/server-script.js";
+import { searchableOne } from "./support/fields.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -112,7 +113,7 @@ describe("npm start", () => {
             "Content-Type": "application/json",
             "x-sf-user-email": "jane.agent@example.com",
           },
-          body: '{"customSearchableCustomerFieldOne":"a body field"}',
+          body: JSON.stringify({ [searchableOne]: "a body field" }),
         });
         const refused = await fetch(`${url}/customer/cus_x`, { headers: { Authorization: "wrong-key" } });
         const page = await fetch(`${url}/docs`, { method: "POST" });
@@ -172,7 +173,7 @@ describe("npm start", () => {
         env: { ...process.env, CRM_URL: url, API_KEY: "readme-key" },
       });
     try {
-      const { stdout } = await run('{"customSearchableCustomerFieldOne": "@jane_doe"}');
+      const { stdout } = await run(`{"${searchableOne}": "@jane_doe"}`);
       const link = /open (http:\/\/\S+)/.exec(stdout)![1]!;
       const page = await fetch(link);
       expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("@jane_doe")]);
@@ -180,9 +181,7 @@ describe("npm start", () => {
         (error: { code: number; stderr: string }) => error,
       );
       expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('400: {"error":"invalid_field"') });
-      const malformed = await run('{"customSearchableCustomerFieldOne": ').catch(
-        (error: { code: number; stderr: string }) => error,
-      );
+      const malformed = await run(`{"${searchableOne}": `).catch((error: { code: number; stderr: string }) => error);
       expect(malformed).toMatchObject({
         code: 2,
         stderr: expect.stringMatching(/^The customer must be a JSON object, such as .*\)\.\n$/),
@@ -194,7 +193,7 @@ describe("npm start", () => {
 
   it("on SIGTERM, finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
     const { server, url } = await startServer({ API_KEY: "k" });
-    const body = '{"customSearchableCustomerFieldOne":"in flight"}';
+    const body = JSON.stringify({ [searchableOne]: "in flight" });
     const inFlight = new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${url}/customer`, {
         method: "POST",
