@@ -1,6 +1,7 @@
 // The generated client with an injected fetch: what it sends, and how it shapes what comes back.
 import { describe, expect, it } from "vitest";
 import { createClient, UnexpectedResponseError } from "../generated/client.js";
+import { searchableOne } from "./support/fields.js";
 
 function recordingFetch(status: number, body: string, contentType: string) {
   const requests: Request[] = [];
@@ -11,14 +12,14 @@ function recordingFetch(status: number, body: string, contentType: string) {
   return { fetch, requests };
 }
 
-const customer = { id: "c1", url: "https://crm.test/agent/customers/c1", customSearchableCustomerFieldOne: "a" };
+const customer = { id: "c1", url: "https://crm.test/agent/customers/c1", [searchableOne]: "a" };
 
 describe("createCustomer request", () => {
   it("posts the JSON body to /customer with the API key, Accept and the Khoros headers", async () => {
     const { fetch, requests } = recordingFetch(201, JSON.stringify(customer), "application/json");
     const client = createClient({ baseUrl: "http://crm.test/api/", apiKey: "secret-1", fetch });
     await client.createCustomer(
-      { customSearchableCustomerFieldOne: "a" },
+      { [searchableOne]: "a" },
       { headers: { "x-sf-user-email": "not an email", "x-sf-company-id": "" } },
     );
     const [request] = requests;
@@ -30,7 +31,7 @@ describe("createCustomer request", () => {
     expect(request!.headers.get("x-sf-user-email")).toBe("not an email");
     expect(request!.headers.get("x-sf-company-id")).toBe("");
     expect(request!.headers.has("x-sf-initiative")).toBe(false);
-    expect(await request!.json()).toEqual({ customSearchableCustomerFieldOne: "a" });
+    expect(await request!.json()).toEqual({ [searchableOne]: "a" });
   });
 
   it("asks for text/plain when told to", async () => {
@@ -111,7 +112,7 @@ describe("the other operations' shapes", () => {
       apiKey: "k",
       fetch: async () => new Response(null, { status: 204 }),
     });
-    const result = await client.searchCustomers({ customSearchableCustomerFieldOne: "nobody" });
+    const result = await client.searchCustomers({ [searchableOne]: "nobody" });
     expect([result.status, result.data]).toEqual([204, undefined]);
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
 import { type RunningPrism, startMock } from "../scripts/contract/mock.js";
 import { documentedAnswers, firstExample, model, type OperationModel, schemaValidator } from "./support/spec.js";
+import { searchableOne } from "./support/fields.js";
 
 const validatorFor = schemaValidator();
 
@@ -120,7 +121,7 @@ describe("Khoros's own call", () => {
     "x-sf-initiative": "42",
     "x-sf-company-id": "",
   };
-  const body = JSON.stringify({ customSearchableCustomerFieldOne: "@jane_doe" });
+  const body = JSON.stringify({ [searchableOne]: "@jane_doe" });
 
   it("gets 201 from the mock", async () => {
     const response = await fetch(`${mock.url}/customer`, { method: "POST", headers: khoros, body });

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generate } from "../scripts/generate/generate.js";
 import type { ManagedProcess } from "../scripts/shared/managed-process.js";
 import { paths, startDevOnCopy } from "./support/dev-on-copy.js";
+import { searchableOne } from "./support/fields.js";
 
 let scratch: string;
 let dev: ManagedProcess;
@@ -101,7 +102,7 @@ describe("npm run dev", () => {
     for (const file of ["openapi.yaml", "types.ts", "client.ts"])
       expect(existsSync(join(generated, file)), file).toBe(true);
     expect(existsSync(docs)).toBe(true);
-    expect((await createCustomer({ customSearchableCustomerFieldOne: "@jane_doe" })).status).toBe(201);
+    expect((await createCustomer({ [searchableOne]: "@jane_doe" })).status).toBe(201);
   });
 
   it("answers a save with one line, and regenerates everything from it", async () => {

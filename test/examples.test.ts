@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
+import { searchableOne } from "./support/fields.js";
 
 const docs = [
   "README.md",
@@ -36,6 +37,7 @@ describe("the docs' examples", () => {
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "examples/fetch-handler.ts"], {
       cwd: projectRoot,
     });
-    expect(stdout).toMatch(/^201 \{\n {2}id: 'cus_[0-9a-f]{32}',\n {2}customSearchableCustomerFieldOne: '@jane_doe',/);
+    const created = String.raw`^201 \{\n {2}id: 'cus_[0-9a-f]{32}',\n {2}${searchableOne}: '@jane_doe',`;
+    expect(stdout).toMatch(new RegExp(created));
   });
 });

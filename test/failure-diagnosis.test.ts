@@ -6,6 +6,7 @@ import { type ExternalCall, type FailureEvent, parseEvent } from "../reference-c
 import { maskEvent } from "../reference-crm/events/mask.js";
 import { diagnose, summary } from "../scripts/failures/diagnosis.js";
 import { fixture } from "./support/events.js";
+import { searchableOne } from "./support/fields.js";
 
 /** The fixture that succeeds now, its call changed, masked as the receiver keeps it. */
 function event(change: Partial<ExternalCall> & Record<string, unknown> = {}): FailureEvent {
@@ -30,7 +31,7 @@ describe("the request, judged by the spec", () => {
   });
 
   it("reads a null as not sent, as the server does: valid where optional, 'is required' where required", async () => {
-    // The fixture's customNonSearchableCustomerFieldOne is null.
+    // The fixture sends one of its custom fields as null.
     expect((await diagnose(event())).request.kind).toBe("valid");
     const requestBody = '{"customerId":"c","title":null}';
     const untitled = await diagnose(event({ requestUri: "https://crm.test/case", requestBody }));
@@ -48,7 +49,7 @@ describe("the request, judged by the spec", () => {
     expect(initiative.request).toMatchObject({ status: 400, error: notAnInteger });
     const html = await diagnose(event({ requestHeaders: headers({ Accept: ["text/html"] }) }));
     expect(html.request).toMatchObject({ status: 406, error: { error: "not_acceptable" } });
-    const requestBody = JSON.stringify({ customSearchableCustomerFieldOne: "x".repeat(1024 * 1024) });
+    const requestBody = JSON.stringify({ [searchableOne]: "x".repeat(1024 * 1024) });
     const big = await diagnose(event({ requestBody }));
     expect(big.request).toMatchObject({ status: 413, error: { error: "payload_too_large" } });
   });

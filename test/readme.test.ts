@@ -19,6 +19,7 @@ import { projectRoot } from "../scripts/shared/paths.js";
 import type { StartedServer } from "../scripts/shared/server-script.js";
 import { type OfflineBrowser, openOfflineBrowser } from "./support/browser.js";
 import { copyProject, type ProjectCopy } from "./support/project-copy.js";
+import { searchableOne } from "./support/fields.js";
 
 const guides = readdirSync(join(projectRoot, "guide"))
   .filter((file) => file.endsWith(".md"))
@@ -182,7 +183,7 @@ describe("the home page", () => {
     expect("code" in run ? run.code : 0).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       id: expect.stringMatching(/^cus_/),
-      customSearchableCustomerFieldOne: "@jane_doe",
+      [searchableOne]: "@jane_doe",
     });
   });
 

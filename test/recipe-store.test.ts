@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../scripts/shared/paths.js";
+import { searchableOne } from "./support/fields.js";
 import { copyProject, type ProjectCopy } from "./support/project-copy.js";
 
 /** Step 1: the store, implementing CrmStore (here the memory store's code, under a name of its own). */
@@ -99,14 +100,14 @@ describe("a store added by the recipe", () => {
       const created = await fetch(`${server.url}/customer`, {
         method: "POST",
         headers,
-        body: '{"customSearchableCustomerFieldOne": "@jane_doe"}',
+        body: `{"${searchableOne}": "@jane_doe"}`,
       });
       const { id } = (await created.json()) as { id: string };
       const found = await fetch(`${server.url}/customer/${id}`, { headers });
       expect([created.status, found.status, await found.json()]).toEqual([
         201,
         200,
-        expect.objectContaining({ id, customSearchableCustomerFieldOne: "@jane_doe" }),
+        expect.objectContaining({ id, [searchableOne]: "@jane_doe" }),
       ]);
     } finally {
       await server.process.stop();
