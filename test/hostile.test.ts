@@ -5,13 +5,20 @@
 import { describe, expect, it } from "vitest";
 import { defaultBodyLimit } from "../src/response.js";
 import { maxBodyDepth } from "../src/request-body.js";
-import { errorOnly, expectAnswer, hostileServer, json, stillAnswers } from "./support/hostile-server.js";
+import {
+  type ErrorCode,
+  errorOnly,
+  expectAnswer,
+  hostileServer,
+  json,
+  stillAnswers,
+} from "./support/hostile-server.js";
 import { rawExchange, rawPost, rawRequest } from "./support/raw-http.js";
 import { apiKeys } from "./support/server.js";
 import { searchableOne } from "./support/fields.js";
 
 const limit = defaultBodyLimit;
-const naming = (error: string, name: string) => ({
+const naming = (error: ErrorCode, name: string) => ({
   ...errorOnly(error),
   fields: { name, errorMessage: expect.any(String) },
 });

@@ -4,13 +4,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
+import type { errorCatalogue } from "../../generated/server.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import type { RawResponse } from "./raw-http.js";
 import { apiKeys, startCrmServer } from "./server.js";
 import { searchableOne } from "./fields.js";
 
 export const json = { "Content-Type": "application/json", Authorization: apiKeys.primary };
-export const errorOnly = (error: string) => ({ error, message: expect.any(String) });
+/** An error code of the generated catalogue, so that a test's expected code is checked against the spec's. */
+export type ErrorCode = (typeof errorCatalogue)[keyof typeof errorCatalogue]["error"];
+export const errorOnly = (error: ErrorCode) => ({ error, message: expect.any(String) });
 
 export interface HostileServer {
   url: string;
