@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpServer, stopGracefully } from "../generated/server.js";
+import { createHttpServer, errorBody, stopGracefully } from "../generated/server.js";
 import { createCrmListener } from "../reference-crm/app.js";
 import { SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
@@ -57,7 +57,7 @@ describe("GET /healthz and GET /readyz", () => {
     expect(await probe(`${url}/readyz`)).toEqual({ status: 200, body: "ready", headers: plain });
     for (const path of ["/api/v1/healthz", "/api/v1/readyz", "/healthz/more"]) {
       const answer = await fetch(`${url}${path}`);
-      const notFound = { error: "not_found", message: `This API has no operation at ${path}.` };
+      const notFound = errorBody("notFound", { path });
       expect([answer.status, await answer.json()]).toEqual([404, notFound]);
     }
   });
@@ -70,8 +70,8 @@ describe("GET /healthz and GET /readyz", () => {
     ] as const) {
       const answer = await fetch(`${url}${path}`, { method });
       expect(answer.headers.get("allow")).toBe("GET, HEAD");
-      const message = `${path} does not accept ${method}: use GET or HEAD.`;
-      expect([answer.status, await answer.json()]).toEqual([405, { error: "method_not_allowed", message }]);
+      const refusal = errorBody("methodNotAllowed", { path, method, allowed: "GET or HEAD" });
+      expect([answer.status, await answer.json()]).toEqual([405, refusal]);
     }
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpServer, createRequestListener, routes, stopGracefully } from "../generated/server.js";
+import { createHttpServer, createRequestListener, errorBody, routes, stopGracefully } from "../generated/server.js";
 import { createHandlers } from "../reference-crm/handlers.js";
 import { MemoryCrmStore } from "../reference-crm/stores/memory.js";
 import { type StartedServer, startServerScript } from "../scripts/shared/server-script.js";
@@ -136,12 +136,12 @@ describe("the reference CRM with METRICS_PORT, after the agent's journey", () =>
 
   it("serves nothing of it on the port Khoros calls, and only GET /metrics on its own", async () => {
     const onApi = await fetch(`${crm.url}/metrics`);
-    const notFound = (path: string) => ({ error: "not_found", message: `This API has no operation at ${path}.` });
+    const notFound = (path: string) => errorBody("notFound", { path });
     expect([onApi.status, await onApi.json()]).toEqual([404, notFound("/metrics")]);
     const elsewhere = await fetch(new URL("/", metricsUrl));
     expect([elsewhere.status, await elsewhere.json()]).toEqual([404, notFound("/")]);
     const posted = await fetch(metricsUrl, { method: "POST" });
-    const refusal = { error: "method_not_allowed", message: "/metrics does not accept POST: use GET or HEAD." };
+    const refusal = errorBody("methodNotAllowed", { path: "/metrics", method: "POST", allowed: "GET or HEAD" });
     expect([posted.status, posted.headers.get("allow"), await posted.json()]).toEqual([405, "GET, HEAD", refusal]);
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../generated/client.js";
+import { errorBody } from "../generated/server.js";
 import { Database, SqliteCrmStore } from "../reference-crm/stores/sqlite.js";
 import { apiKeys, type CrmTestServer, publicUrl, startCrmServer } from "./support/server.js";
 import { caseFieldOne, notSearchableTwo, searchableOne } from "./support/fields.js";
@@ -99,34 +100,28 @@ describe("the customer page", () => {
   });
 
   it.each([
-    ["GET", "/nowhere", 404, { error: "not_found", message: "This API has no operation at /nowhere." }, undefined],
-    [
-      "GET",
-      "/agent/customers/%E0%A4%A",
-      404,
-      { error: "not_found", message: "This API has no operation at /agent/customers/%E0%A4%A." },
-      undefined,
-    ],
-    ["POST", "/nope", 404, { error: "not_found", message: "This API has no operation at /nope." }, undefined],
+    ["GET", "/nowhere", 404, errorBody("notFound", { path: "/nowhere" }), undefined],
+    ["GET", "/agent/customers/%E0%A4%A", 404, errorBody("notFound", { path: "/agent/customers/%E0%A4%A" }), undefined],
+    ["POST", "/nope", 404, errorBody("notFound", { path: "/nope" }), undefined],
     [
       "POST",
       "/docs",
       405,
-      { error: "method_not_allowed", message: "/docs does not accept POST: use GET or HEAD." },
+      errorBody("methodNotAllowed", { path: "/docs", method: "POST", allowed: "GET or HEAD" }),
       "GET, HEAD",
     ],
     [
       "DELETE",
       "/agent/customers/cus_x",
       405,
-      { error: "method_not_allowed", message: "/agent/customers/cus_x does not accept DELETE: use GET or HEAD." },
+      errorBody("methodNotAllowed", { path: "/agent/customers/cus_x", method: "DELETE", allowed: "GET or HEAD" }),
       "GET, HEAD",
     ],
     [
       "GET",
       "/customer",
       405,
-      { error: "method_not_allowed", message: "/customer does not accept GET: use POST." },
+      errorBody("methodNotAllowed", { path: "/customer", method: "GET", allowed: "POST" }),
       "POST",
     ],
   ])("answers %s %s in the contract's shape (%i), never HTML", async (method, path, status, body, allow) => {
