@@ -137,20 +137,7 @@ export class PostgresCrmStore implements CrmStore {
   }
 
   async createCase(input: NewCase): Promise<StoredCase | undefined> {
-    const created = now();
-    const interactions = JSON.stringify(input.interactions ?? []);
-    const values = [
-      newId("case"),
-      input.customerId,
-      input.title,
-      input.description ?? "",
-      "open",
-      created,
-      created,
-      interactions,
-      ...shared.caseFieldValues(input),
-    ];
-    const [row] = await query(this.#pool, statements.insertCase, values);
+    const [row] = await query(this.#pool, statements.insertCase, shared.newCaseValues(newId("case"), input));
     return row && shared.caseFromRow(row);
   }
 

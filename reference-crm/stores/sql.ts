@@ -5,7 +5,15 @@
 // new entry of the list, never an edit of an old one: existing data is kept. The custom fields' columns are
 // in no migration: they follow the spec (see `fieldColumnsToAdd`), added at start, never dropped.
 import type { FailureEvent, StoredFailureEvent } from "../events/event.js";
-import type { CaseChanges, CaseFields, CaseStatus, CustomerFields, StoredCase, StoredCustomer } from "./store.js";
+import type {
+  CaseChanges,
+  CaseFields,
+  CaseStatus,
+  CustomerFields,
+  NewCase,
+  StoredCase,
+  StoredCustomer,
+} from "./store.js";
 import {
   caseFieldNames,
   caseNumber,
@@ -63,6 +71,14 @@ export const caseColumns: readonly string[] = [
 export function caseFieldValues(fields: CaseFields): (string | null)[] {
   const given = pick(fields, caseFieldNames);
   return caseFieldNames.map((name) => given[name] ?? null);
+}
+
+/** The values of a new case's columns but `number` (each store numbers it its own way): open, created now. */
+export function newCaseValues(id: string, input: NewCase): (string | null)[] {
+  const created = now();
+  const interactions = JSON.stringify(input.interactions ?? []);
+  const { customerId, title, description = "" } = input;
+  return [id, customerId, title, description, "open", created, created, interactions, ...caseFieldValues(input)];
 }
 
 /** The columns an update of `current` sets: what `changes` gives, the interactions after its own, and last_updated. */

@@ -122,21 +122,9 @@ export class SqliteCrmStore implements CrmStore {
 
   async createCase(input: NewCase): Promise<StoredCase | undefined> {
     const id = newId("case");
-    const created = now();
     return this.#db.transaction(() => {
       if (!this.#statements.customerExists!.get(input.customerId)) return undefined;
-      const interactions = JSON.stringify(input.interactions ?? []);
-      this.#statements.insertCase!.run(
-        id,
-        input.customerId,
-        input.title,
-        input.description ?? "",
-        "open",
-        created,
-        created,
-        interactions,
-        ...shared.caseFieldValues(input),
-      );
+      this.#statements.insertCase!.run(...shared.newCaseValues(id, input));
       return shared.caseFromRow(this.#statements.selectCase!.get(id) as shared.Row);
     })();
   }

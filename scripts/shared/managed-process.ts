@@ -140,6 +140,11 @@ function readiness(options: StartOptions, output: Output, exited: Promise<number
   });
 }
 
+/** The children still running: if this process ends without stopping them, they are taken down with it (one
+ * listener for all of them: a bench starts more than Node's ten before it warns). */
+const running = new Set<ChildProcess>();
+process.once("exit", () => running.forEach((child) => signalGroup(child, "SIGKILL")));
+
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
   const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, "a");
   const child = spawn(options.command, options.args, {
@@ -153,10 +158,8 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
-  // If this process ends without calling stop(), take the child down with it.
-  const killOnExit = () => signalGroup(child, "SIGKILL");
-  process.once("exit", killOnExit);
-  void exited.then(() => process.off("exit", killOnExit));
+  running.add(child);
+  void exited.then(() => running.delete(child));
 
   const managed: ManagedProcess = {
     pid: child.pid!,
