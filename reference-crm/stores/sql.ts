@@ -73,12 +73,22 @@ export function caseFieldValues(fields: CaseFields): (string | null)[] {
   return caseFieldNames.map((name) => given[name] ?? null);
 }
 
-/** The values of a new case's columns but `number` (each store numbers it its own way): open, created now. */
+/** A new case's values, in the order of `caseColumns` without `number` (each store numbers it its own way). */
 export function newCaseValues(id: string, input: NewCase): (string | null)[] {
   const created = now();
   const interactions = JSON.stringify(input.interactions ?? []);
-  const { customerId, title, description = "" } = input;
-  return [id, customerId, title, description, "open", created, created, interactions, ...caseFieldValues(input)];
+  const description = input.description ?? "";
+  return [
+    id,
+    input.customerId,
+    input.title,
+    description,
+    "open",
+    created,
+    created,
+    interactions,
+    ...caseFieldValues(input),
+  ];
 }
 
 /** The columns an update of `current` sets: what `changes` gives, the interactions after its own, and last_updated. */
