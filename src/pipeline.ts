@@ -1,6 +1,7 @@
 // The request pipeline, the same whatever carries the request: every request of every operation passes these
 // named steps in this order, each either answering it (an error in the contract's shape) or passing it on:
-//   route → negotiate → authenticate → read the body → validate → call the handler → check the response → serialise
+//   route → negotiate → authenticate → read the body → validate → call the handler →
+//   check the response → serialise
 // The transports (node-transport.ts, fetch-transport.ts) only adapt their request and send the response.
 import { createKeyChecker } from "./api-keys.js";
 import { type HandlerResult, offContract, serialise } from "./handler-response.js";

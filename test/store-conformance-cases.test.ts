@@ -1,19 +1,13 @@
 // The store conformance suite (see store-conformance.test.ts), on cases: created open with their interactions
 // in order, updated by only what is given, listed newest first; and concurrent writes to one record.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CrmStore } from "../reference-crm/stores/store.js";
-import { interaction, storesUnderTest } from "./support/stores-under-test.js";
+import { interaction, openForEachTest, storesUnderTest } from "./support/stores-under-test.js";
 import { caseFieldOne, caseFieldTwo, notSearchableOne, searchableOne } from "./support/fields.js";
 
-describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
+describe.each(storesUnderTest)("the $name store", (underTest) => {
   let store: CrmStore;
-  beforeEach(async () => {
-    store = await open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanUp();
-  });
+  openForEachTest(underTest, (opened) => (store = opened));
 
   it(
     "creates open cases with their interactions in order, kept whole, and rising numbers, " +

@@ -1,18 +1,12 @@
 // The store conformance suite (see store-conformance.test.ts), on Khoros's failure events: each kept whole,
 // once per trackingId, found by it and listed newest first.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CrmStore } from "../reference-crm/stores/store.js";
-import { failureEvent, storesUnderTest } from "./support/stores-under-test.js";
+import { failureEvent, openForEachTest, storesUnderTest } from "./support/stores-under-test.js";
 
-describe.each(storesUnderTest)("the $name store's failure events", ({ open, cleanUp }) => {
+describe.each(storesUnderTest)("the $name store's failure events", (underTest) => {
   let store: CrmStore;
-  beforeEach(async () => {
-    store = await open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanUp();
-  });
+  openForEachTest(underTest, (opened) => (store = opened));
 
   it("keeps each event whole, once per trackingId, found by it, listed newest first up to the limit", async () => {
     const fixtures = ["spec-refuses.json", "crm-answered-500.json", "succeeds-now.json"];

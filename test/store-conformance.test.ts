@@ -5,22 +5,16 @@
 // one database.
 // Cases and concurrent writes to one record are in store-conformance-cases.test.ts, failure events in
 // store-conformance-events.test.ts.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PostgresCrmStore } from "../reference-crm/stores/postgres.js";
 import type { CrmStore } from "../reference-crm/stores/store.js";
 import { createScratchDatabase, postgresAvailable } from "./support/postgres.js";
-import { storesUnderTest } from "./support/stores-under-test.js";
+import { openForEachTest, storesUnderTest } from "./support/stores-under-test.js";
 import { notSearchableOne, notSearchableTwo, searchableOne, searchableTwo } from "./support/fields.js";
 
-describe.each(storesUnderTest)("the $name store", ({ open, cleanUp }) => {
+describe.each(storesUnderTest)("the $name store", (underTest) => {
   let store: CrmStore;
-  beforeEach(async () => {
-    store = await open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await cleanUp();
-  });
+  openForEachTest(underTest, (opened) => (store = opened));
 
   it("keeps every field exactly as sent: Unicode, empty strings, and absent fields distinct from empty", async () => {
     const sent = [

@@ -86,7 +86,8 @@ try {
       `| errors / timeouts | ${run.errors} / ${run.timeouts} | 0 / 0 |`,
       ...statuses.map((status) => `| ${status} answers | ${count(status)} | ${expected(status)} |`),
       `| any other status (5xx included) | ${unexpected} | 0 |`,
-      `| server memory (RSS) after warm-up → end | ${memoryBefore.toFixed(1)} MiB → ${memoryAfter.toFixed(1)} MiB ` +
+      `| server memory (RSS) after warm-up → end | ` +
+        `${memoryBefore.toFixed(1)} MiB → ${memoryAfter.toFixed(1)} MiB ` +
         `(${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %) | < +20 % |`,
       `| rows added / 201s seen | ${rowsAdded} / ${count(201)} | equal |`,
       "",

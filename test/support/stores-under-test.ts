@@ -9,6 +9,7 @@ import { PostgresCrmStore } from "../../reference-crm/stores/postgres.js";
 import { SqliteCrmStore } from "../../reference-crm/stores/sqlite.js";
 import { MemoryCrmStore } from "../../reference-crm/stores/memory.js";
 import type { CrmStore, SentInteraction } from "../../reference-crm/stores/store.js";
+import { afterEach, beforeEach } from "vitest";
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from "./postgres.js";
 
 export interface StoreUnderTest {
@@ -16,6 +17,16 @@ export interface StoreUnderTest {
   open(): Promise<CrmStore>;
   /** Removes what open() made. */
   cleanUp(): Promise<void>;
+}
+
+/** In a suite of one store under test: a store opened for each test (given to `use`), closed and removed after. */
+export function openForEachTest({ open, cleanUp }: StoreUnderTest, use: (store: CrmStore) => void): void {
+  let store: CrmStore;
+  beforeEach(async () => use((store = await open())));
+  afterEach(async () => {
+    await store.close();
+    await cleanUp();
+  });
 }
 
 let scratch: string | undefined;
